@@ -1,0 +1,151 @@
+"""Corpus documents in JSON Lines: reading them, and labelling their segmented sentences.
+
+Format, one object per line::
+
+    {"doc_id", "genre", "split", "text", "meta": {...},
+     "spans": [{"start", "end", "labels": [...], "hard_negative"?: true}]}
+
+``split`` is optional in user files (``--data``); the shipped corpus carries it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scr_nlp.errors import DataError
+from scr_nlp.taxonomy import THEME_IDS
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "corpus" / "scr_corpus.jsonl"
+SPLITS = ("train", "dev", "test")
+
+
+@dataclass(frozen=True)
+class CorpusDocument:
+    doc_id: str
+    genre: str
+    text: str
+    meta: dict
+    spans: tuple[dict, ...]
+    split: str | None = None
+    line: int = 0
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def to_json(self) -> dict:
+        record = {"doc_id": self.doc_id, "genre": self.genre}
+        if self.split:
+            record["split"] = self.split
+        record |= {"meta": self.meta, "text": self.text, "spans": list(self.spans)}
+        return record
+
+
+@dataclass(frozen=True)
+class LabelledSentence:
+    """A segmented sentence with gold labels and its neighbours, ready for a model."""
+
+    doc_id: str
+    text: str
+    prev_text: str
+    next_text: str
+    labels: tuple[str, ...]
+    hard_negative: bool
+    start: int
+    end: int
+
+
+def corpus_path(path: str | Path | None) -> Path:
+    path = Path(path) if path else DEFAULT_CORPUS
+    if not path.exists():
+        raise DataError(f"{path}: corpus file not found (build it with `make corpus`)")
+    return path
+
+
+def iter_documents(path: str | Path | None = None) -> Iterator[CorpusDocument]:
+    path = corpus_path(path)
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+            yield _document(record, path, number)
+
+
+def _document(record: object, path: Path, number: int) -> CorpusDocument:
+    where = f"{path}:{number}"
+    if not isinstance(record, dict):
+        raise DataError(f"{where}: expected a JSON object per line")
+    for key, kind in (("doc_id", str), ("text", str), ("spans", list)):
+        if not isinstance(record.get(key), kind):
+            raise DataError(f"{where}: field {key!r} must be a {kind.__name__}")
+    spans = []
+    for span in record["spans"]:
+        if not isinstance(span, dict) or not {"start", "end", "labels"} <= span.keys():
+            raise DataError(f"{where}: each span needs start, end and labels, got {span!r}")
+        spans.append(span)
+    return CorpusDocument(
+        doc_id=record["doc_id"],
+        genre=record.get("genre", "unknown"),
+        text=record["text"],
+        meta=record.get("meta") or {},
+        spans=tuple(spans),
+        split=record.get("split"),
+        line=number,
+    )
+
+
+def load_documents(path: str | Path | None = None, split: str | None = None) -> list[CorpusDocument]:
+    docs = list(iter_documents(path))
+    if split is None:
+        return docs
+    chosen = [d for d in docs if d.split == split]
+    if not chosen:
+        raise DataError(f"{corpus_path(path)}: no documents in split {split!r}")
+    return chosen
+
+
+def labelled_sentences(docs: list[CorpusDocument]) -> list[LabelledSentence]:
+    """Segment each document and give every sentence the labels of the spans it overlaps."""
+    from scr_nlp.records import RawDocument
+    from scr_nlp.segmenting import segment_many
+
+    raws = (RawDocument(d.doc_id, "", "string", d.text) for d in docs)
+    out: list[LabelledSentence] = []
+    for doc, seg in zip(docs, segment_many(raws), strict=True):
+        sents = seg.sentences
+        spans = sorted(doc.spans, key=lambda s: s["start"])
+        for i, sent in enumerate(sents):
+            labels: set[str] = set()
+            hard = False
+            for span in spans:
+                if span["start"] >= sent.end:
+                    break
+                if span["end"] > sent.start:
+                    labels.update(span["labels"])
+                    hard = hard or not span["labels"]
+            out.append(
+                LabelledSentence(
+                    doc_id=doc.doc_id,
+                    text=sent.text,
+                    prev_text=sents[i - 1].text if i else "",
+                    next_text=sents[i + 1].text if i + 1 < len(sents) else "",
+                    labels=tuple(t for t in THEME_IDS if t in labels),
+                    hard_negative=hard and not labels,
+                    start=sent.start,
+                    end=sent.end,
+                )
+            )
+    return out
+
+
+def write_documents(docs: list[CorpusDocument], path: Path) -> None:
+    """Write atomically so a crash never leaves a half-written corpus."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        for doc in docs:
+            handle.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
+    tmp.replace(path)

@@ -1,0 +1,191 @@
+"""Validate a corpus file: schema, offsets, labels, metadata, duplicates across splits."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from scr_nlp.corpus.io import SPLITS, CorpusDocument, corpus_path, iter_documents
+from scr_nlp.corpus.sources import AGE_BANDS, GENRES, OUTCOMES, REGIONS, REVIEW_TYPES, YEAR_RANGE
+from scr_nlp.errors import DataError
+from scr_nlp.taxonomy import THEME_IDS
+
+_MIN_DUP_WORDS = 8
+_NEAR_DUP_JACCARD = 0.85
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: str  # "error" | "warning"
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.where}: {self.message}"
+
+
+def validate_corpus(path: str | Path | None = None, require_split: bool = True) -> list[Problem]:
+    path = corpus_path(path)
+    problems: list[Problem] = []
+    docs: list[CorpusDocument] = []
+    seen_ids: dict[str, int] = {}
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.append(Problem("error", f"{path}:{number}", f"invalid JSON: {exc.msg}"))
+    if problems:
+        return problems
+    try:
+        docs = list(iter_documents(path))
+    except DataError as exc:
+        return [Problem("error", str(path), str(exc))]
+    for doc in docs:
+        where = f"{path}:{doc.line} ({doc.doc_id})"
+        if doc.doc_id in seen_ids:
+            problems.append(
+                Problem("error", where, f"doc_id repeats line {seen_ids[doc.doc_id]}")
+            )
+        seen_ids[doc.doc_id] = doc.line
+        problems.extend(_check_document(doc, where, require_split))
+    problems.extend(_check_boundaries(docs, path))
+    problems.extend(_check_duplicates(docs, path))
+    return problems
+
+
+def _check_document(doc: CorpusDocument, where: str, require_split: bool) -> list[Problem]:
+    out: list[Problem] = []
+
+    def err(message: str) -> None:
+        out.append(Problem("error", where, message))
+
+    if not doc.text.strip():
+        err("text is empty")
+    if doc.genre not in GENRES:
+        err(f"genre {doc.genre!r} is not one of {list(GENRES)}")
+    if require_split and doc.split not in SPLITS:
+        err(f"split {doc.split!r} is not one of {list(SPLITS)}")
+    meta = doc.meta
+    year = meta.get("year")
+    if not isinstance(year, int) or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        err(f"meta.year {year!r} is not a year in {YEAR_RANGE[0]}-{YEAR_RANGE[1]}")
+    for key, allowed, nullable in (
+        ("region", REGIONS, False),
+        ("review_type", REVIEW_TYPES, False),
+        ("outcome", OUTCOMES, True),
+        ("child_age_band", AGE_BANDS, True),
+    ):
+        value = meta.get(key)
+        if value is None and nullable:
+            if meta.get("review_type") != "thematic" and doc.genre != "news":
+                err(f"meta.{key} may be null only for thematic reviews and news")
+        elif value not in allowed:
+            err(f"meta.{key} {value!r} is not one of {list(allowed)}")
+    if not isinstance(meta.get("board"), str) or not meta.get("board"):
+        err("meta.board must be a non-empty string")
+    previous_end = 0
+    for span in sorted(doc.spans, key=lambda s: s["start"]):
+        start, end, labels = span["start"], span["end"], span["labels"]
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(doc.text)):
+            err(f"span {start}-{end} is outside the text (length {len(doc.text)})")
+            continue
+        if start < previous_end:
+            err(f"span {start}-{end} overlaps the previous span")
+        previous_end = end
+        bad = [label for label in labels if label not in THEME_IDS]
+        if bad:
+            err(f"span {start}-{end} has labels {bad} not in the taxonomy {list(THEME_IDS)}")
+        if len(set(labels)) != len(labels):
+            err(f"span {start}-{end} repeats a label")
+        if doc.text[start].isspace() or doc.text[end - 1].isspace():
+            err(f"span {start}-{end} starts or ends on whitespace")
+    return out
+
+
+def _check_boundaries(docs: list[CorpusDocument], path: Path) -> list[Problem]:
+    """Every span must start at a sentence start and end at a sentence end, as segmented."""
+    from scr_nlp.records import RawDocument
+    from scr_nlp.segmenting import segment_many
+
+    out = []
+    raws = (RawDocument(d.doc_id, "", "string", d.text) for d in docs)
+    for doc, seg in zip(docs, segment_many(raws), strict=True):
+        starts = {s.start for s in seg.sentences}
+        ends = {s.end for s in seg.sentences}
+        for span in doc.spans:
+            if span["start"] not in starts or span["end"] not in ends:
+                snippet = " ".join(doc.text[span["start"] : span["end"]].split())[:70]
+                out.append(
+                    Problem(
+                        "error",
+                        f"{path}:{doc.line} ({doc.doc_id})",
+                        f"span {span['start']}-{span['end']} is not on sentence boundaries: {snippet!r}",
+                    )
+                )
+    return out
+
+
+def normalise_sentence(text: str) -> str:
+    return " ".join(re.findall(r"[a-z]+", text.lower()))
+
+
+def _check_duplicates(docs: list[CorpusDocument], path: Path) -> list[Problem]:
+    from scr_nlp.records import RawDocument
+    from scr_nlp.segmenting import segment_many
+
+    by_norm: dict[str, list[tuple[str, str | None, str]]] = defaultdict(list)
+    shingles: dict[int, set[str]] = {}
+    owners: list[tuple[str, str | None, str]] = []
+    raws = (RawDocument(d.doc_id, "", "string", d.text) for d in docs)
+    for doc, seg in zip(docs, segment_many(raws), strict=True):
+        for sent in seg.sentences:
+            norm = normalise_sentence(sent.text)
+            words = norm.split()
+            if len(words) < _MIN_DUP_WORDS:
+                continue
+            by_norm[norm].append((doc.doc_id, doc.split, sent.text))
+            owners.append((doc.doc_id, doc.split, sent.text))
+            shingles[len(owners) - 1] = {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+    out = []
+    for occurrences in by_norm.values():
+        docs_ = sorted({o[0] for o in occurrences})
+        if len(docs_) < 2:
+            continue
+        splits = {o[1] for o in occurrences}
+        level = "error" if len(splits) > 1 else "warning"
+        out.append(
+            Problem(level, str(path), f"sentence repeated in {docs_} ({sorted(map(str, splits))}): {occurrences[0][2][:80]!r}")
+        )
+    # Near duplicates: candidate pairs share an uncommon word trigram.
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, grams in shingles.items():
+        for g in grams:
+            index[g].append(i)
+    seen: set[tuple[int, int]] = set()
+    for members in index.values():
+        if len(members) > 40:
+            continue
+        for a_pos, a in enumerate(members):
+            for b in members[a_pos + 1 :]:
+                if owners[a][0] == owners[b][0] or (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                sa, sb = shingles[a], shingles[b]
+                jaccard = len(sa & sb) / len(sa | sb)
+                if _NEAR_DUP_JACCARD <= jaccard < 1.0:
+                    cross_split = owners[a][1] != owners[b][1]
+                    out.append(
+                        Problem(
+                            "error" if cross_split else "warning",
+                            str(path),
+                            f"near-duplicate sentences in {owners[a][0]} and {owners[b][0]} "
+                            f"(jaccard {jaccard:.2f}): {owners[a][2][:60]!r}",
+                        )
+                    )
+    return out
