@@ -41,6 +41,7 @@ _GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{3})\d{1,2}(?=[\s.,;:)]|$)")
 _GLUED_YEAR_FOOTNOTE = re.compile(
     r"(?:Together|Act|Guidance|Regulations|Review|Report) (?:19|20)\d\d(\d{1,2})\b"
 )
+_SOFT_HYPHEN = re.compile(r"([A-Za-z]+)([\ufffe\u00ad])([a-z]+)")
 _HYPHEN_PREFIXES = frozenset(
     "co re pre non self multi inter anti post sub step half ex cross well long short full "
     "part over under mid semi pro out one two three four".split()
@@ -57,6 +58,11 @@ _KNOWN_HEADINGS = re.compile(
     )$""",
 )
 _NOT_HEADING_END = re.compile(r"[.,;!]$")
+# A line ending in one of these is a wrapped sentence, not a heading.
+_FUNCTION_WORDS = frozenset(
+    "a an and the of to with by for in on at that was were but from as or is are had has be "
+    "not no who which when where their his her its this".split()
+)
 
 
 @dataclass
@@ -165,7 +171,7 @@ def looks_like_heading(text: str, standalone: bool, next_text: str | None = None
     if next_text is not None and next_text[:1].islower():
         return False  # a heading is never continued by a lower-case line
     words = text.split()
-    if len(words) > 16:
+    if len(words) > 16 or words[-1].lower() in _FUNCTION_WORDS:
         return False
     if _KNOWN_HEADINGS.fullmatch(text.rstrip(":")):
         return True
@@ -220,6 +226,12 @@ def clean(original: str, heading_spans: tuple[tuple[int, int], ...] = ()) -> Cle
     body_lengths = sorted(len(ln.text) for ln in kept if len(ln.text) > 20)
     wrap_width = body_lengths[int(len(body_lengths) * 0.75)] if len(body_lengths) >= 8 else 10**6
     vocabulary: set[str] | None = None
+
+    def keep_hyphen(left: str, right: str) -> bool:
+        nonlocal vocabulary
+        if vocabulary is None:
+            vocabulary = set(re.findall(r"[a-z]+(?:-[a-z]+)*", original.lower()))
+        return _keep_hyphen(left, right, vocabulary)
 
     blocks: list[Block] = []
     builder: _Builder | None = None
@@ -299,10 +311,7 @@ def clean(original: str, heading_spans: tuple[tuple[int, int], ...] = ()) -> Cle
             hyphen = _HYPHEN_END.search(prev.text)
             word = _WORD_START.match(text)
             if hyphen and word:
-                if vocabulary is None:
-                    vocabulary = set(re.findall(r"[a-z]+(?:-[a-z]+)*", original.lower()))
-                left, right = hyphen.group(1).lower(), word.group(1)
-                if _keep_hyphen(left, right, vocabulary):
+                if keep_hyphen(hyphen.group(1).lower(), word.group(1)):
                     pass  # the hyphen is real: join with nothing in between
                 else:
                     # drop the line-break hyphen (the last char already added)
@@ -311,7 +320,7 @@ def clean(original: str, heading_spans: tuple[tuple[int, int], ...] = ()) -> Cle
                     dropped.append((prev.end - 1, prev.end))
             else:
                 builder.add_synthetic(" ", prev.end)
-        _add_line_text(builder, original, start, line.end, dropped)
+        _add_line_text(builder, original, start, line.end, dropped, keep_hyphen)
         prev = line
     finish()
     dropped.sort()
@@ -344,14 +353,30 @@ def _keep_hyphen(left: str, right: str, vocabulary: set[str]) -> bool:
 
 
 def _add_line_text(
-    builder: _Builder, original: str, start: int, end: int, dropped: list[tuple[int, int]]
+    builder: _Builder,
+    original: str,
+    start: int,
+    end: int,
+    dropped: list[tuple[int, int]],
+    keep_hyphen,
 ) -> None:
     segment = original[start:end]
-    cuts = [m.span() for m in _GLUED_FOOTNOTE.finditer(segment)]
-    cuts += [m.span(1) for m in _GLUED_YEAR_FOOTNOTE.finditer(segment)]
+    # (start, end, replacement) edits within the line, in original offsets
+    edits = [(start + a, start + b, "") for a, b in (m.span() for m in _GLUED_FOOTNOTE.finditer(segment))]
+    edits += [(start + m.start(1), start + m.end(1), "") for m in _GLUED_YEAR_FOOTNOTE.finditer(segment)]
+    # PDFium marks a hyphen it removed at a line end with U+FFFE; soft hyphens likewise.
+    for m in _SOFT_HYPHEN.finditer(segment):
+        at = start + m.start(2)
+        keep = keep_hyphen(m.group(1).lower(), m.group(3))
+        edits.append((at, at + 1, "-" if keep else ""))
     pos = start
-    for a, b in sorted(cuts):
-        builder.add(pos, start + a)
-        dropped.append((start + a, start + b))
-        pos = start + b
+    for a, b, replacement in sorted(edits):
+        if a < pos:
+            continue
+        builder.add(pos, a)
+        if replacement:
+            builder.add_synthetic(replacement, a)
+        else:
+            dropped.append((a, b))
+        pos = b
     builder.add(pos, end)

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import pytest
+
+from scr_nlp.cleaning import clean, looks_like_heading
+
+PDF_PAGE_TEXT = (
+    "Serious Case Review: Child L\n"
+    "1.1 The assess-\nment was completed by Social Worker 1 without speaking to\n"
+    "Child L. Multi-agency co-\noperation was described as good.\n"
+    "Page 1 of 3\n\fSerious Case Review: Child L\n"
+    "The GP was not invited to the strategy meeting and no\n"
+    "record of the decision exists.\n"
+    "Page 2 of 3\n\fSerious Case Review: Child L\n"
+    "1.2 Working Together 20131 sets out the expectation3.\n"
+    "Page 3 of 3\n"
+)
+
+
+def _bodies(doc):
+    return [b.text for b in doc.blocks if b.kind == "body"]
+
+
+def test_page_furniture_hyphens_and_wraps():
+    doc = clean(PDF_PAGE_TEXT)
+    bodies = _bodies(doc)
+    assert bodies[0].startswith("The assessment was completed by Social Worker 1 without speaking to Child L.")
+    assert "Multi-agency co-operation was described as good." in bodies[0]
+    # the page break between "no" and "record" is joined, furniture gone
+    assert "The GP was not invited to the strategy meeting and no record of the decision exists." == bodies[1]
+    assert bodies[-1] == "Working Together 2013 sets out the expectation."
+    assert not any("Page" in b or "Serious Case Review" in b for b in bodies)
+
+
+def test_origin_map_points_into_original():
+    doc = clean(PDF_PAGE_TEXT)
+    for block in doc.blocks:
+        assert len(block.origin) == len(block.text)
+        for ch, pos in zip(block.text, block.origin, strict=True):
+            if not ch.isspace():
+                assert PDF_PAGE_TEXT[pos] == ch
+
+
+def test_contents_page_dropped():
+    text = (
+        "Contents\n1. Introduction ......... 3\n2. Background ........... 5\n3. Findings 9\n\n"
+        "1. Introduction\n\nThis review concerns Baby F.\n"
+    )
+    doc = clean(text)
+    assert [b.text for b in doc.blocks] == ["1. Introduction", "This review concerns Baby F."]
+    assert doc.blocks[0].kind == "heading"
+
+
+def test_pipe_page_and_markings_dropped():
+    text = "OFFICIAL\nChild B lived with Mother.\n\n4 | P a g e\nCONFIDENTIAL – NOT FOR CIRCULATION\nHe attended nursery.\n"
+    assert _bodies(clean(text)) == ["Child B lived with Mother.", "He attended nursery."]
+
+
+def test_bullets_and_paragraph_ids():
+    text = "3.4 The panel found that:\n• housing were not invited\n• the GP held information\n\n3.5\nNo one asked Father.\n"
+    doc = clean(text)
+    assert [(b.text, b.para) for b in doc.blocks] == [
+        ("The panel found that:", "3.4"),
+        ("housing were not invited", None),
+        ("the GP held information", None),
+        ("No one asked Father.", "3.5"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "standalone", "expected"),
+    [
+        ("3. ANALYSIS", True, True),
+        ("4.2 Engagement with fathers", False, True),
+        ("Terms of reference", True, True),
+        ("What happened", False, True),
+        ("March 2013 – June 2013", True, True),
+        ("4.12 Child A was seen at home.", False, False),
+        ("Child A was seen at home.", True, False),
+        ("The social worker visited, and", True, False),
+    ],
+)
+def test_heading_heuristic(line, standalone, expected):
+    assert looks_like_heading(line, standalone) is expected
+
+
+def test_heading_never_continued_in_lower_case():
+    assert not looks_like_heading("Child A was not seen by", True, "the health visitor.")

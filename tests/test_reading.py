@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import pytest
+
+from scr_nlp.errors import (
+    EmptyDocumentError,
+    InputNotFoundError,
+    InputTooLargeError,
+    UnreadablePdfError,
+    UnsupportedInputError,
+)
+from scr_nlp.reading import decode_text, read_document
+
+TEXT = "The social worker’s visit – on 3 May – did not include Child A. £20 was paid.\r\nNext line."
+
+
+def test_windows_1252_file(tmp_path):
+    path = tmp_path / "council.txt"
+    path.write_bytes(TEXT.encode("cp1252"))
+    assert read_document(path).text == TEXT
+
+
+def test_utf16_with_bom(tmp_path):
+    path = tmp_path / "u16.txt"
+    path.write_bytes(TEXT.encode("utf-16"))
+    assert read_document(path).text == TEXT
+
+
+def test_utf8_bom_is_not_text(tmp_path):
+    path = tmp_path / "bom.md"
+    path.write_bytes(b"\xef\xbb\xbf" + TEXT.encode("utf-8"))
+    assert read_document(path).text == TEXT
+
+
+def test_crlf_kept_so_offsets_hold(tmp_path):
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(TEXT.encode("utf-8"))
+    raw = read_document(path)
+    assert "\r\n" in raw.text and len(raw.text) == len(TEXT)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "error"),
+    [
+        ("empty.txt", b"", EmptyDocumentError),
+        ("blank.txt", b"  \n\n ", EmptyDocumentError),
+        ("image.txt", bytes(range(256)) * 4, UnsupportedInputError),
+        ("review.rtf", b"{\\rtf1 hello}", UnsupportedInputError),
+        ("review.doc", b"\xd0\xcf\x11\xe0 old word", UnsupportedInputError),
+    ],
+)
+def test_refusals(tmp_path, name, content, error):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(error) as info:
+        read_document(path)
+    assert str(path) in str(info.value) and "\n" not in str(info.value)
+
+
+def test_missing_and_directory(tmp_path):
+    with pytest.raises(InputNotFoundError, match="no such file"):
+        read_document(tmp_path / "nope.txt")
+    with pytest.raises(InputNotFoundError, match="is a directory"):
+        read_document(tmp_path)
+
+
+def test_size_limit(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text("word " * 300_000)
+    with pytest.raises(InputTooLargeError, match="--max-size-mb"):
+        read_document(path, max_size_mb=1)
+    assert read_document(path, max_size_mb=2).text.startswith("word")
+
+
+def test_decode_prefers_utf8():
+    assert decode_text("Café – naïve".encode()) == "Café – naïve"
+
+
+def test_docx_headings_and_order(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Findings", level=1)
+    document.add_paragraph("Child A was not seen alone.")
+    document.add_paragraph("")
+    document.add_paragraph("Father was not invited.")
+    path = tmp_path / "review.docx"
+    document.save(path)
+    raw = read_document(path)
+    assert raw.text == "Findings\n\nChild A was not seen alone.\n\nFather was not invited."
+    assert raw.heading_spans == ((0, 8),)
+
+
+def test_pdf_without_text_layer_needs_ocr(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(10, 10, 80, 80, style="F")
+    path = tmp_path / "scan.pdf"
+    pdf.output(str(path))
+    with pytest.raises(UnreadablePdfError, match="OCR"):
+        read_document(path)
+
+
+def test_encrypted_pdf_refused(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="owner", user_password="secret")
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 5, "Child A was seen alone.")
+    path = tmp_path / "locked.pdf"
+    pdf.output(str(path))
+    with pytest.raises(UnreadablePdfError, match="encrypted"):
+        read_document(path)
+
+
+def test_corrupt_pdf_refused(tmp_path):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.7\n this is not really a pdf")
+    with pytest.raises(UnreadablePdfError):
+        read_document(path)
