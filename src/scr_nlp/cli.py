@@ -156,3 +156,162 @@ def corpus_build(
 
     docs = build_corpus(sources, out)
     _out(f"wrote {len(docs)} documents to {out}")
+
+
+class ModelTypeName(str, Enum):
+    linear = "linear"
+    transformer = "transformer"
+    keyword = "keyword"
+
+
+class Split(str, Enum):
+    dev = "dev"
+    test = "test"
+
+
+@app.command()
+def train(
+    model: Annotated[ModelTypeName, typer.Option("--model", "-m", help="Model type to train.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Model directory to write, e.g. models/linear.")],
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="Corpus JSONL (default: shipped).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; same data and seed give the same model.")] = 13,
+    epochs: Annotated[int | None, typer.Option("--epochs", help="Transformer only: training epochs.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Train a model on the corpus train split, tune on dev, save it with a model card."""
+    from scr_nlp.models.training import train_model
+
+    overrides = {"epochs": epochs} if epochs is not None and model is ModelTypeName.transformer else None
+    show = not quiet and sys.stderr.isatty()
+    bar = None
+    if show:
+        from tqdm import tqdm
+
+        bar = tqdm(desc=f"training {model.value}", unit="step", file=sys.stderr)
+
+    def log(message: str) -> None:
+        if not quiet:
+            print(message, file=sys.stderr)
+
+    summary = train_model(model.value, out, corpus, seed, overrides, bar.update if bar else None, log)
+    if bar:
+        bar.close()
+    dev = summary["dev"]
+    _out(
+        f"saved {summary['type']} to {summary['out']} in {summary['training_seconds']} s; dev sentence "
+        f"macro-F1 {dev['sentence']['macro_f1']:.3f}, document macro-F1 {dev['document']['macro_f1']:.3f}, "
+        f"false alarms {dev['sentence']['false_alarm_rate']:.1%}"
+    )
+
+
+@app.command()
+def evaluate(
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Model directory or name (default: the default model).")] = None,
+    split: Annotated[Split, typer.Option("--split", help="Corpus split; test is for final figures only.")] = Split.dev,
+    data: Annotated[Path | None, typer.Option("--data", help="Score any JSONL file in the corpus format instead.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write metrics.json and report.md.")] = None,
+    threshold: Annotated[float | None, typer.Option("--threshold", min=0.0, max=1.0, help="One threshold for all themes.")] = None,
+) -> None:
+    """Precision, recall and F1 per theme at sentence and document level, beside the keyword model."""
+    from scr_nlp.models.assess import evaluate_model, evaluation_markdown, write_evaluation
+    from scr_nlp.models.store import resolve_model_path
+
+    results = evaluate_model(model, split.value, data, threshold=threshold)
+    where = out or resolve_model_path(model) / f"eval-{'data' if data else split.value}"
+    metrics_path, report_path = write_evaluation(results, where)
+    _out(evaluation_markdown(results))
+    _out(f"wrote {metrics_path} and {report_path}")
+
+
+ModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", "-m", help="Model directory or name under models/ (default: the default model)."),
+]
+ThresholdOpt = Annotated[
+    float | None,
+    typer.Option("--threshold", min=0.0, max=1.0, help="Override every theme's threshold with this value."),
+]
+
+
+@app.command()
+def tag(
+    file: Annotated[Path, typer.Argument(help="A .txt, .md, .pdf or .docx document.")],
+    model: ModelOpt = None,
+    threshold: ThresholdOpt = None,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
+    evidence: Annotated[int, typer.Option("--evidence", min=0, help="Evidence sentences per theme.")] = 3,
+    max_size_mb: MaxSize = 50.0,
+) -> None:
+    """Tag one review: themes found, document scores and the evidence sentences."""
+    from scr_nlp.reading import read_document
+    from scr_nlp.tagging import Tagger
+
+    raw = read_document(file, max_size_mb)  # bad input fails before the model loads
+    result = Tagger.load(model, threshold).tag(raw)
+    if format is TextOrJson.json:
+        _out(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    from scr_nlp.display import format_tag_result
+
+    _out(format_tag_result(result, evidence))
+
+
+@app.command("tag-batch")
+def tag_batch(
+    inputs: Annotated[list[Path], typer.Argument(help="Files and/or directories (searched recursively).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="JSONL results file (appended; resumable).")],
+    model: ModelOpt = None,
+    manifest: Annotated[Path | None, typer.Option("--manifest", help="CSV with a path or doc_id column plus metadata columns.")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = 1,
+    threshold: ThresholdOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    max_size_mb: MaxSize = 50.0,
+) -> None:
+    """Tag many documents into one JSON object per line; re-running skips what is done."""
+    from scr_nlp.batch import errors_path, run_batch
+    from scr_nlp.errors import PartialFailureError
+
+    summary = run_batch(
+        inputs, out, model, manifest, workers, threshold, max_size_mb,
+        progress=not quiet and sys.stderr.isatty(),
+    )
+    print(
+        f"scr-nlp: {summary.tagged} tagged, {summary.skipped} already done, {summary.failed} failed -> {out}",
+        file=sys.stderr,
+    )
+    if summary.failed:
+        raise PartialFailureError(f"{summary.failed} document(s) failed; reasons in {errors_path(out)}")
+
+
+class AggregateFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def aggregate(
+    results: Annotated[Path, typer.Argument(help="tag-batch output (JSONL).")],
+    by: Annotated[list[str], typer.Option("--by", help="Metadata field to group by (repeat for combinations); year_band is derived from year.")],
+    format: Annotated[AggregateFormat, typer.Option("--format", "-f")] = AggregateFormat.table,
+    min_size: Annotated[int, typer.Option("--min-size", min=1, help="Cohorts smaller than this are flagged and left out of tests.")] = 10,
+) -> None:
+    """Theme prevalence per cohort with 95% intervals, difference tests and co-occurrence."""
+    from scr_nlp.aggregate import aggregate as run_aggregate
+    from scr_nlp.aggregate import format_aggregate, read_results
+
+    _out(format_aggregate(run_aggregate(read_results(results), by, min_size), format.value))
+
+
+@app.command()
+def report(
+    results: Annotated[Path, typer.Argument(help="tag-batch output (JSONL).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("report.html"),
+    by: Annotated[list[str] | None, typer.Option("--by", help="Cohort fields for the charts (default: year_band, region).")] = None,
+) -> None:
+    """Write one self-contained HTML report: charts, a filterable document list, evidence highlighted."""
+    from scr_nlp.report import write_report
+
+    write_report(results, out, by or ["year_band", "region"])
+    _out(f"wrote {out}")

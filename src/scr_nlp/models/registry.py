@@ -1,0 +1,56 @@
+"""The registry of versioned model types, resolved lazily.
+
+Nothing else in the package branches on the model type: it asks the registry.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from scr_nlp.errors import ModelError
+
+
+@dataclass(frozen=True)
+class ModelType:
+    name: str
+    version: str
+    classifier: str  # "module:Class", imported only when used
+    config: str
+
+    @property
+    def registered_name(self) -> str:
+        return f"scr_nlp.{self.name}.{self.version}"
+
+    def load_class(self):
+        return _import(self.classifier)
+
+    def load_config_class(self):
+        return _import(self.config)
+
+
+def _import(spec: str):
+    module, _, attr = spec.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+MODEL_TYPES: dict[str, ModelType] = {
+    t.name: t
+    for t in (
+        ModelType("linear", "v1", "scr_nlp.models.linear:LinearThemeClassifier", "scr_nlp.models.config:LinearConfig"),
+        ModelType("transformer", "v1", "scr_nlp.models.transformer:TransformerThemeClassifier", "scr_nlp.models.config:TransformerConfig"),
+        ModelType("keyword", "v1", "scr_nlp.models.keyword:KeywordThemeClassifier", "scr_nlp.models.config:KeywordConfig"),
+    )
+}
+
+
+def get_model_type(name: str, version: str | None = None) -> ModelType:
+    model_type = MODEL_TYPES.get(name)
+    if model_type is None:
+        raise ModelError(f"unknown model type {name!r}; known: {sorted(MODEL_TYPES)}")
+    if version is not None and version != model_type.version:
+        raise ModelError(
+            f"model type {name!r} version {version!r} is not supported by this scr-nlp "
+            f"(it reads {model_type.version!r}); retrain the model or install a matching scr-nlp"
+        )
+    return model_type

@@ -1,0 +1,176 @@
+"""Model directories: save with hashes, metadata and a model card; load with checks.
+
+A model directory holds ``meta.json`` (type and version, the taxonomy in order,
+thresholds, config, seed, library versions, training-data hash, metrics, and the
+sha256 of every weight file), ``MODEL_CARD.md`` and weights in safe formats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from scr_nlp.errors import ModelError
+from scr_nlp.models.config import config_from_dict, config_to_dict
+from scr_nlp.models.registry import get_model_type
+from scr_nlp.taxonomy import CODEBOOK_VERSION, THEME_IDS, THEMES, TaxonomyMismatchError, check_theme_ids
+
+FORMAT_VERSION = 1
+REPO_MODELS = Path(__file__).resolve().parents[3] / "models"
+
+
+def models_dir() -> Path:
+    return Path(os.environ.get("SCR_NLP_MODELS", REPO_MODELS))
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class ThemeModel:
+    """A fitted classifier with its thresholds and metadata: what tagging uses."""
+
+    classifier: object
+    thresholds: dict[str, float]
+    meta: dict
+    path: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.meta.get("name") or (self.path.name if self.path else "unsaved")
+
+    @property
+    def type_name(self) -> str:
+        return self.meta["type"]
+
+    @property
+    def version(self) -> str:
+        return self.meta["version"]
+
+    def predict_proba(self, sentences):
+        return self.classifier.predict_proba(sentences)
+
+    def threshold_array(self, override: float | None = None):
+        import numpy as np
+
+        if override is not None:
+            return np.full(len(THEME_IDS), override, dtype=np.float32)
+        return np.array([self.thresholds[t] for t in THEME_IDS], dtype=np.float32)
+
+
+def library_versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {"python": platform.python_version()}
+    for dist in ("scr-nlp", "scikit-learn", "numpy", "torch", "transformers", "spacy", "safetensors"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def save_model(model: ThemeModel, directory: Path) -> Path:
+    """Write into a temporary sibling, then swap in, so a crash never leaves half a model."""
+    directory = Path(directory)
+    tmp = directory.with_name(directory.name + ".tmp-save")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    files = model.classifier.save_weights(tmp)
+    model_type = get_model_type(model.meta["type"])
+    meta = dict(model.meta)
+    meta |= {
+        "scr_nlp_model": FORMAT_VERSION,
+        "name": directory.name,
+        "type": model_type.name,
+        "version": model_type.version,
+        "registered_name": model_type.registered_name,
+        "themes": list(THEME_IDS),
+        "taxonomy": [t.__dict__ for t in THEMES],
+        "codebook_version": CODEBOOK_VERSION,
+        "thresholds": {t: round(float(model.thresholds[t]), 6) for t in THEME_IDS},
+        "config": config_to_dict(model.classifier.config),
+        "versions": library_versions(),
+        "files": {name: sha256_file(tmp / name) for name in sorted(files)},
+    }
+    (tmp / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    from scr_nlp.models.card import model_card
+
+    (tmp / "MODEL_CARD.md").write_text(model_card(meta), encoding="utf-8")
+    if directory.exists():
+        shutil.rmtree(directory)
+    tmp.rename(directory)
+    model.meta, model.path = meta, directory
+    return directory
+
+
+def resolve_model_path(path: str | Path | None) -> Path:
+    if path is not None:
+        candidate = Path(path)
+        if not candidate.exists() and (models_dir() / str(path)).exists():
+            candidate = models_dir() / str(path)
+        return candidate
+    default_file = models_dir() / "default.json"
+    if not default_file.exists():
+        raise ModelError(f"no default model: {default_file} is missing (run `make models` or pass --model)")
+    name = json.loads(default_file.read_text())["default"]
+    return models_dir() / name
+
+
+def read_meta(directory: Path) -> dict:
+    meta_path = directory / "meta.json"
+    if not directory.is_dir():
+        raise ModelError(f"{directory}: no such model directory")
+    if not meta_path.exists():
+        raise ModelError(f"{directory}: not a scr-nlp model (no meta.json)")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{meta_path}: unreadable ({exc.msg})") from None
+    if not isinstance(meta, dict) or meta.get("scr_nlp_model") != FORMAT_VERSION:
+        raise ModelError(f"{directory}: not a scr-nlp model of format {FORMAT_VERSION}")
+    return meta
+
+
+def verify_files(directory: Path, meta: dict) -> None:
+    files = meta.get("files") or {}
+    if not files:
+        raise ModelError(f"{directory}: meta.json lists no weight files")
+    for name, expected in files.items():
+        path = directory / name
+        if Path(name).name != name or not path.is_file():
+            raise ModelError(f"{directory}: weight file {name!r} is missing")
+        if sha256_file(path) != expected:
+            raise ModelError(
+                f"{directory}: {name} does not match the hash in meta.json "
+                "(tampered with or corrupted); refusing to load it"
+            )
+
+
+def load_model(path: str | Path | None = None) -> ThemeModel:
+    directory = resolve_model_path(path)
+    meta = read_meta(directory)
+    try:
+        check_theme_ids(meta.get("themes", []), str(directory))
+    except TaxonomyMismatchError as exc:
+        raise ModelError(str(exc)) from None
+    verify_files(directory, meta)
+    model_type = get_model_type(meta.get("type", "?"), meta.get("version"))
+    try:
+        config = config_from_dict(model_type.load_config_class(), meta.get("config", {}))
+    except (TypeError, ValueError) as exc:
+        raise ModelError(f"{directory}: invalid config in meta.json: {exc}") from None
+    classifier = model_type.load_class().load_weights(directory, config)
+    thresholds = {t: float(meta["thresholds"][t]) for t in THEME_IDS}
+    return ThemeModel(classifier, thresholds, meta, directory)

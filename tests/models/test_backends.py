@@ -1,0 +1,90 @@
+"""The contract every back end keeps: overfit -> save -> load -> identical predictions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scr_nlp.models.config import KeywordConfig, LinearConfig, TransformerConfig
+from scr_nlp.models.evaluation import label_matrix
+from scr_nlp.models.keyword import KeywordThemeClassifier
+from scr_nlp.models.linear import LinearThemeClassifier, mark_negation
+from scr_nlp.models.store import ThemeModel, load_model, save_model
+from scr_nlp.models.transformer import TransformerThemeClassifier
+from scr_nlp.taxonomy import THEME_IDS
+
+from .conftest import TRAIN, inputs
+
+
+def _make(kind, tiny_encoder_dir):
+    if kind == "linear":
+        return LinearThemeClassifier(LinearConfig(c=100.0, min_df=1))
+    if kind == "transformer":
+        return TransformerThemeClassifier(
+            TransformerConfig(base_model=str(tiny_encoder_dir), epochs=100, batch_size=14, learning_rate=1e-2, warmup_ratio=0.0, weight_decay=0.0, threads=1, freeze_embeddings=False)
+        )
+    return KeywordThemeClassifier(KeywordConfig())
+
+
+@pytest.mark.parametrize("kind", ["linear", "transformer", "keyword"])
+def test_overfit_save_load_identical(kind, tiny_encoder_dir, tmp_path):
+    clf = _make(kind, tiny_encoder_dir)
+    x, y = inputs(TRAIN), [labels for _, labels in TRAIN]
+    clf.fit(x, y)
+    scores = clf.predict_proba(x)
+    assert scores.shape == (len(TRAIN), len(THEME_IDS))
+    assert ((scores >= 0) & (scores <= 1)).all()
+    gold = label_matrix(y)
+    if kind != "keyword":  # learned models must fit their training data
+        assert ((scores >= 0.5) == gold).all(), scores.round(2)
+    thresholds = {t: 0.5 for t in THEME_IDS}
+    model = ThemeModel(clf, thresholds, {"type": kind, "seed": 13})
+    save_model(model, tmp_path / kind)
+    loaded = load_model(tmp_path / kind)
+    assert loaded.meta["themes"] == list(THEME_IDS)
+    np.testing.assert_array_equal(loaded.predict_proba(x), scores)
+
+
+@pytest.mark.parametrize("kind", ["linear", "transformer", "keyword"])
+def test_batched_equals_one_by_one(kind, tiny_encoder_dir):
+    clf = _make(kind, tiny_encoder_dir)
+    x, y = inputs(TRAIN), [labels for _, labels in TRAIN]
+    clf.fit(x, y)
+    batched = clf.predict_proba(x)
+    single = np.vstack([clf.predict_proba([s]) for s in x])
+    np.testing.assert_allclose(batched, single, atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["linear", "transformer"])
+def test_same_seed_same_scores(kind, tiny_encoder_dir):
+    x, y = inputs(TRAIN), [labels for _, labels in TRAIN]
+    a = _make(kind, tiny_encoder_dir).fit(x, y).predict_proba(x)
+    b = _make(kind, tiny_encoder_dir).fit(x, y).predict_proba(x)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_linear_refuses_theme_without_positives():
+    rows = [(t, labels) for t, labels in TRAIN if "home_education_concealment" not in labels]
+    with pytest.raises(ValueError, match="home_education_concealment"):
+        LinearThemeClassifier(LinearConfig(min_df=1)).fit(inputs(rows), [lab for _, lab in rows])
+
+
+def test_negation_marking():
+    assert mark_negation("Child A was not seen alone.") == "child a was not neg_seen neg_alone ."
+    assert mark_negation("He was seen, not ignored") == "he was seen , not neg_ignored"
+
+
+@pytest.mark.parametrize(
+    ("text", "theme", "fires"),
+    [
+        ("Child A was never seen alone by any practitioner.", "child_not_seen", True),
+        ("Practitioners should ensure that children are seen alone.", "child_not_seen", False),
+        ("It was not the case that the child was not seen alone.", "child_not_seen", False),
+        ("The grandmother's calls were logged as malicious.", "third_party_concerns_ignored", True),
+        ("Housing were not invited to the strategy meeting.", "agency_absence", True),
+        ("She was withdrawn from school to be home educated two weeks later.", "home_education_concealment", True),
+    ],
+)
+def test_keyword_rules(text, theme, fires):
+    scores = KeywordThemeClassifier().predict_proba(inputs([(text, ())]))[0]
+    assert bool(scores[THEME_IDS.index(theme)] >= 0.5) is fires

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+
+from scr_nlp.errors import ModelError
+from scr_nlp.models.config import LinearConfig, TransformerConfig, config_from_dict
+from scr_nlp.models.registry import MODEL_TYPES, get_model_type
+
+
+@pytest.mark.parametrize(
+    ("cls", "kwargs", "message"),
+    [
+        (LinearConfig, {"c": -1.0}, "c must be positive, got -1.0"),
+        (LinearConfig, {"char_ngram_range": (5, 2)}, "char_ngram_range"),
+        (TransformerConfig, {"epochs": 0}, "epochs must be >= 1, got 0"),
+        (TransformerConfig, {"max_length": 4}, "max_length must be 16-512, got 4"),
+    ],
+)
+def test_configs_name_the_bad_value(cls, kwargs, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        cls(**kwargs)
+
+
+def test_config_round_trip_and_unknown_field():
+    assert config_from_dict(LinearConfig, {"c": 2.0, "char_ngram_range": [2, 4]}) == LinearConfig(c=2.0, char_ngram_range=(2, 4))
+    with pytest.raises(ValueError, match="unknown LinearConfig fields"):
+        config_from_dict(LinearConfig, {"colour": "red"})
+
+
+def test_registry_is_lazy_and_versioned():
+    import sys
+
+    assert set(MODEL_TYPES) == {"linear", "transformer", "keyword"}
+    assert get_model_type("linear").registered_name == "scr_nlp.linear.v1"
+    with pytest.raises(ModelError, match="unknown model type"):
+        get_model_type("svm")
+    with pytest.raises(ModelError, match="version 'v9'"):
+        get_model_type("linear", "v9")
+    # resolving a type imports only that back end
+    assert get_model_type("keyword").load_class().__name__ == "KeywordThemeClassifier"
+    assert "scr_nlp.models.keyword" in sys.modules
