@@ -3,6 +3,8 @@ from __future__ import annotations
 import os
 import re
 
+import pytest
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -23,3 +25,28 @@ def assert_offsets_faithful(original: str, sentences) -> None:
             continue
         it = iter(re.sub(r"\s", "", source))
         assert all(ch in it for ch in re.sub(r"\s", "", s.text)), (source, s.text)
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory):
+    """A small linear model trained on inline sentences: fast, deterministic, no download."""
+    from scr_nlp.models.config import LinearConfig
+    from scr_nlp.models.linear import LinearThemeClassifier
+    from scr_nlp.models.store import ThemeModel, save_model
+    from scr_nlp.taxonomy import THEME_IDS
+
+    from .models.conftest import TRAIN, inputs
+
+    clf = LinearThemeClassifier(LinearConfig(c=50.0, min_df=1)).fit(inputs(TRAIN), [lab for _, lab in TRAIN])
+    model = ThemeModel(clf, {t: 0.5 for t in THEME_IDS}, {"type": "linear", "seed": 13})
+    return save_model(model, tmp_path_factory.mktemp("models") / "tiny")
+
+
+REVIEW_TEXT = """Serious Case Review: Child A
+
+1. FINDINGS
+
+1.1 Child A was never seen alone by the social worker. No checks were made on Mr X, the new partner.
+
+1.2 The grandmother's calls were logged as malicious. Every agency attended the conference.
+"""

@@ -144,6 +144,10 @@ def _mark_furniture(lines: list[_Line]) -> None:
         if count >= 3 or (pages >= 3 and count >= max(2, pages // 2)):
             line.furniture = True
     _mark_contents(lines)
+    # A running header identical to the line under it (a title printed twice) is furniture.
+    for line, nxt in zip(lines, lines[1:], strict=False):
+        if not line.furniture and not nxt.furniture and len(line.text) <= 120 and line.text == nxt.text:
+            line.furniture = True
 
 
 def _mark_contents(lines: list[_Line]) -> None:
@@ -171,8 +175,11 @@ def looks_like_heading(text: str, standalone: bool, next_text: str | None = None
     if next_text is not None and next_text[:1].islower():
         return False  # a heading is never continued by a lower-case line
     words = text.split()
-    if len(words) > 16 or words[-1].lower() in _FUNCTION_WORDS:
-        return False
+    last = words[-1]
+    if len(words) > 16 or (last.lower() in _FUNCTION_WORDS and not (len(last) == 1 and last.isupper())):
+        return False  # "Child A" is a heading ending; "... and" is a wrapped line
+    if re.search(r"[a-z][.!?]\s+\S", text):
+        return False  # a sentence ends inside it
     if _KNOWN_HEADINGS.fullmatch(text.rstrip(":")):
         return True
     letters = [c for c in text if c.isalpha()]
@@ -255,8 +262,15 @@ def clean(original: str, heading_spans: tuple[tuple[int, int], ...] = ()) -> Cle
             or current.kind == "heading"
             or _is_paragraph_break(prev, line, wrap_width)
         )
-        standalone = (prev is None or line.blank_before > 0 or line.page_break_before) and (
-            nxt is None or nxt.blank_before > 0 or nxt.page_break_before
+        standalone = (
+            (prev is None or line.blank_before > 0 or line.page_break_before)
+            and (nxt is None or nxt.blank_before > 0 or nxt.page_break_before)
+        ) or (
+            # no blank lines around (PDF text): a short unpunctuated line before a capital
+            nxt is not None
+            and len(line.text) < 0.7 * wrap_width
+            and nxt.text[:1].isupper()
+            and not _TERMINAL.search(line.text)
         )
         text = line.text
         start = line.start

@@ -70,39 +70,6 @@ def exit_codes() -> None:
         _out(f"{code:>3}  {meaning}")
 
 
-def main() -> None:
-    debug = os.environ.get("SCR_NLP_DEBUG") == "1"
-    try:
-        app(standalone_mode=False)
-    except ScrError as exc:
-        print(f"scr-nlp: error: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_code)
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
-        print("scr-nlp: interrupted", file=sys.stderr)
-        sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            print("scr-nlp: aborted", file=sys.stderr)
-            sys.exit(1)
-        if debug:
-            raise
-        print(
-            f"scr-nlp: internal error: {type(exc).__name__}: {exc} "
-            "(set SCR_NLP_DEBUG=1 for the traceback)",
-            file=sys.stderr,
-        )
-        sys.exit(1)
-
-
 CorpusPath = Annotated[
     Path | None,
     typer.Argument(help="Corpus JSON Lines file (default: the shipped corpus/scr_corpus.jsonl)."),
@@ -169,6 +136,16 @@ class Split(str, Enum):
     test = "test"
 
 
+ModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", "-m", help="Model directory or name under models/ (default: the default model)."),
+]
+ThresholdOpt = Annotated[
+    float | None,
+    typer.Option("--threshold", min=0.0, max=1.0, help="Override every theme's threshold with this value."),
+]
+
+
 @app.command()
 def train(
     model: Annotated[ModelTypeName, typer.Option("--model", "-m", help="Model type to train.")],
@@ -182,9 +159,8 @@ def train(
     from scr_nlp.models.training import train_model
 
     overrides = {"epochs": epochs} if epochs is not None and model is ModelTypeName.transformer else None
-    show = not quiet and sys.stderr.isatty()
     bar = None
-    if show:
+    if not quiet and sys.stderr.isatty():
         from tqdm import tqdm
 
         bar = tqdm(desc=f"training {model.value}", unit="step", file=sys.stderr)
@@ -206,11 +182,11 @@ def train(
 
 @app.command()
 def evaluate(
-    model: Annotated[str | None, typer.Option("--model", "-m", help="Model directory or name (default: the default model).")] = None,
+    model: ModelOpt = None,
     split: Annotated[Split, typer.Option("--split", help="Corpus split; test is for final figures only.")] = Split.dev,
     data: Annotated[Path | None, typer.Option("--data", help="Score any JSONL file in the corpus format instead.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Where to write metrics.json and report.md.")] = None,
-    threshold: Annotated[float | None, typer.Option("--threshold", min=0.0, max=1.0, help="One threshold for all themes.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Directory for metrics.json and report.md.")] = None,
+    threshold: ThresholdOpt = None,
 ) -> None:
     """Precision, recall and F1 per theme at sentence and document level, beside the keyword model."""
     from scr_nlp.models.assess import evaluate_model, evaluation_markdown, write_evaluation
@@ -221,16 +197,6 @@ def evaluate(
     metrics_path, report_path = write_evaluation(results, where)
     _out(evaluation_markdown(results))
     _out(f"wrote {metrics_path} and {report_path}")
-
-
-ModelOpt = Annotated[
-    str | None,
-    typer.Option("--model", "-m", help="Model directory or name under models/ (default: the default model)."),
-]
-ThresholdOpt = Annotated[
-    float | None,
-    typer.Option("--threshold", min=0.0, max=1.0, help="Override every theme's threshold with this value."),
-]
 
 
 @app.command()
@@ -315,3 +281,36 @@ def report(
 
     write_report(results, out, by or ["year_band", "region"])
     _out(f"wrote {out}")
+
+
+def main() -> None:
+    debug = os.environ.get("SCR_NLP_DEBUG") == "1"
+    try:
+        app(standalone_mode=False)
+    except ScrError as exc:
+        print(f"scr-nlp: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        print("scr-nlp: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
+        # typer vendors click, so match its exceptions by shape rather than by class
+        name = type(exc).__name__
+        if name == "Exit":
+            sys.exit(getattr(exc, "exit_code", 0))
+        if name == "Abort":
+            print("scr-nlp: aborted", file=sys.stderr)
+            sys.exit(1)
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if debug:
+            raise
+        print(
+            f"scr-nlp: internal error: {type(exc).__name__}: {exc} "
+            "(set SCR_NLP_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        sys.exit(1)

@@ -28,7 +28,7 @@ _SECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("learning", r"\b(learning|lessons?|what we learn|what went well|good practice|implications for practice)"),
         ("findings", r"\b(findings?|key issues)\b"),
         ("conclusion", r"\b(conclusions?|concluding|closing remarks)\b"),
-        ("chronology", r"\b(chronology|timeline|summary of events|narrative|what happened|agency involvement|key events|period \d|(january|february|march|april|may|june|july|august|september|october|november|december)\s+(19|20)\d\d|\b(19|20)\d\d\s*(-|–|to)\s*((19|20)\d\d|present))"),
+        ("chronology", r"\b(chronology|timeline|summary of events|narrative|what happened|agency involvement|key events|period \d)|^((january|february|march|april|may|june|july|august|september|october|november|december)\s+)?(19|20)\d\d\s*(-|–|to)\s*"),
         ("analysis", r"\b(analysis|appraisal|practice issues|themes?|discussion|evaluation|assessment of practice)\b"),
         ("background", r"\b(background|family (composition|history|structure|context)|the family|context|history|about the child|pen picture|who was)"),
         ("introduction", r"\b(introduction|why this case|reason for|purpose|circumstances|overview|summary|executive summary|the case|foreword)"),

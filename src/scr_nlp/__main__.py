@@ -1,0 +1,3 @@
+from scr_nlp.cli import main
+
+main()

@@ -1,0 +1,77 @@
+"""Inter-annotator agreement per theme: Cohen's kappa (two annotators), Krippendorff's
+alpha (two or more, nominal, missing allowed), percentage agreement, disagreements."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from scr_nlp.taxonomy import THEME_IDS
+
+
+def cohen_kappa(a: Sequence[bool], b: Sequence[bool]) -> float | None:
+    n = len(a)
+    if n == 0 or n != len(b):
+        raise ValueError(f"need two equal, non-empty rating lists, got {len(a)} and {len(b)}")
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    pa, pb = sum(a) / n, sum(b) / n
+    expected = pa * pb + (1 - pa) * (1 - pb)
+    if expected == 1.0:
+        return None if observed < 1 else 1.0
+    return (observed - expected) / (1 - expected)
+
+
+def krippendorff_alpha(units: Sequence[Sequence[object | None]]) -> float | None:
+    """Nominal alpha; ``units[i]`` holds each coder's value for item i (None = not coded)."""
+    coincidence: Counter = Counter()
+    for values in units:
+        present = [v for v in values if v is not None]
+        m = len(present)
+        if m < 2:
+            continue
+        for i, x in enumerate(present):
+            for j, y in enumerate(present):
+                if i != j:
+                    coincidence[(x, y)] += 1 / (m - 1)
+    n = sum(coincidence.values())
+    if n == 0:
+        return None
+    totals: Counter = Counter()
+    for (x, _y), count in coincidence.items():
+        totals[x] += count
+    observed = sum(c for (x, y), c in coincidence.items() if x != y) / n
+    expected = sum(totals[x] * totals[y] for x in totals for y in totals if x != y) / (n * (n - 1))
+    if expected == 0:
+        return None if observed else 1.0
+    return 1 - observed / expected
+
+
+def theme_agreement(annotations: Sequence[Sequence[Sequence[str]]], items: Sequence[str] | None = None) -> dict:
+    """``annotations[k][i]`` is annotator k's theme list for item i (None = not annotated)."""
+    coders = len(annotations)
+    if coders < 2:
+        raise ValueError("agreement needs at least two annotators")
+    n_items = len(annotations[0])
+    if any(len(a) != n_items for a in annotations):
+        raise ValueError("every annotator must cover the same items")
+    out = {"annotators": coders, "items": n_items, "themes": {}}
+    for theme in THEME_IDS:
+        ratings = [[None if lab is None else theme in lab for lab in ann] for ann in annotations]
+        complete = [i for i in range(n_items) if all(r[i] is not None for r in ratings)]
+        agree = sum(len({r[i] for r in ratings}) == 1 for i in complete)
+        entry = {
+            "percent_agreement": round(100 * agree / len(complete), 2) if complete else None,
+            "positives": [sum(bool(r[i]) for i in complete) for r in ratings],
+            "krippendorff_alpha": _round(krippendorff_alpha([[r[i] for r in ratings] for i in range(n_items)])),
+            "disagreements": [
+                (items[i] if items else i) for i in complete if len({r[i] for r in ratings}) > 1
+            ],
+        }
+        if coders == 2:
+            entry["cohen_kappa"] = _round(cohen_kappa([ratings[0][i] for i in complete], [ratings[1][i] for i in complete]))
+        out["themes"][theme] = entry
+    return out
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import REVIEW_TEXT
+
+HEAVY = ("spacy", "torch", "transformers", "sklearn", "datasets", "numpy", "scipy", "thinc")
+
+
+def run(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "scr_nlp", *args], capture_output=True, text=True, **kwargs)
+
+
+def test_help_imports_nothing_heavy():
+    code = (
+        "import sys\nfrom scr_nlp.cli import app\n"
+        "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+        f"print([m for m in {HEAVY!r} if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["segment", "/nonexistent/review.txt"], 3, "no such file"),
+        (["segment", "/"], 3, "is a directory"),
+        (["tag", "/nonexistent/review.pdf"], 3, "no such file"),
+        (["segment", "--format", "xml", "x.txt"], 2, "Invalid value"),
+    ],
+)
+def test_errors_are_one_line_with_exit_codes(args, code, message):
+    result = run(*args)
+    assert result.returncode == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_inputs(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "blob.txt").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "big.txt").write_text("word " * 300_000)
+    assert run("segment", str(tmp_path / "empty.txt")).returncode == 4
+    assert run("segment", str(tmp_path / "blob.txt")).returncode == 5
+    assert run("segment", str(tmp_path / "big.txt"), "--max-size-mb", "1").returncode == 6
+
+
+def test_segment_json(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(REVIEW_TEXT)
+    data = json.loads(run("segment", str(path), "--format", "json", check=True).stdout)
+    assert set(data) == {"path", "sha256", "sections", "sentences"}
+    assert data["sentences"][0] == {"start": 47, "end": 97, "text": "Child A was never seen alone by the social worker.", "section": "findings", "para": "1.1"}
+
+
+def test_tag_text_and_json(tiny_model_dir, tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(REVIEW_TEXT)
+    text = run("tag", str(path), "--model", str(tiny_model_dir), check=True).stdout
+    assert "FOUND  Child not seen or heard" in text and "NOT FOUND" in text
+    record = json.loads(run("tag", str(path), "--model", str(tiny_model_dir), "--format", "json", check=True).stdout)
+    assert record["doc_id"] == "r" and "child_not_seen" in record["labels"]
+    assert run("tag", str(path), "--model", str(tmp_path)).returncode == 8
+
+
+def test_exit_codes_listed():
+    assert "10" in run("exit-codes", check=True).stdout
