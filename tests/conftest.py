@@ -37,7 +37,9 @@ def tiny_model_dir(tmp_path_factory):
 
     from .models.conftest import TRAIN, inputs
 
-    clf = LinearThemeClassifier(LinearConfig(c=50.0, min_df=1)).fit(inputs(TRAIN), [lab for _, lab in TRAIN])
+    clf = LinearThemeClassifier(LinearConfig(c=50.0, min_df=1)).fit(
+        inputs(TRAIN), [lab for _, lab in TRAIN]
+    )
     model = ThemeModel(clf, {t: 0.5 for t in THEME_IDS}, {"type": "linear", "seed": 13})
     return save_model(model, tmp_path_factory.mktemp("models") / "tiny")
 

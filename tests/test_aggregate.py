@@ -16,7 +16,11 @@ def test_wilson_known_values():
 
 
 def test_year_band():
-    assert year_band(2016) == "2015-2019" and year_band(2006) == "2006-2009" and year_band(None) is None
+    assert (
+        year_band(2016) == "2015-2019"
+        and year_band(2006) == "2006-2009"
+        and year_band(None) is None
+    )
 
 
 def _records(spec):
@@ -24,7 +28,13 @@ def _records(spec):
     for region, n, with_theme in spec:
         for i in range(n):
             labels = ["agency_absence"] if i < with_theme else []
-            out.append({"doc_id": f"{region}{i}", "meta": {"region": region, "year": 2010 + i % 10}, "labels": labels})
+            out.append(
+                {
+                    "doc_id": f"{region}{i}",
+                    "meta": {"region": region, "year": 2010 + i % 10},
+                    "labels": labels,
+                }
+            )
     return out
 
 
@@ -51,7 +61,10 @@ def test_small_counts_use_exact_tests():
 
 def test_combinations_and_formats():
     result = aggregate(_records([("London", 12, 3)]), ["region", "year_band"])
-    assert {tuple(c["cohort"].values()) for c in result["cohorts"]} == {("London", "2010-2014"), ("London", "2015-2019")}
+    assert {tuple(c["cohort"].values()) for c in result["cohorts"]} == {
+        ("London", "2010-2014"),
+        ("London", "2015-2019"),
+    }
     for fmt in ("table", "csv", "markdown", "json"):
         text = format_aggregate(result, fmt)
         assert "London" in text

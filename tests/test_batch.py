@@ -60,7 +60,18 @@ def test_workers_give_the_same_records(tiny_model_dir, tmp_path):
 def test_resume_after_kill_and_torn_line(tiny_model_dir, tmp_path):
     folder = _corpus(tmp_path, 30)
     out = tmp_path / "results.jsonl"
-    cmd = [sys.executable, "-m", "scr_nlp", "tag-batch", str(folder), "--out", str(out), "--model", str(tiny_model_dir), "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "scr_nlp",
+        "tag-batch",
+        str(folder),
+        "--out",
+        str(out),
+        "--model",
+        str(tiny_model_dir),
+        "--quiet",
+    ]
     proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline and (not out.exists() or out.read_text().count("\n") < 2):
@@ -94,8 +105,20 @@ def test_exit_code_when_some_fail(tiny_model_dir, tmp_path):
     (folder / "bad.txt").write_bytes(bytes(range(256)))
     env = {**os.environ}
     result = subprocess.run(
-        [sys.executable, "-m", "scr_nlp", "tag-batch", str(folder), "--out", str(tmp_path / "r.jsonl"), "--model", str(tiny_model_dir)],
-        capture_output=True, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "scr_nlp",
+            "tag-batch",
+            str(folder),
+            "--out",
+            str(tmp_path / "r.jsonl"),
+            "--model",
+            str(tiny_model_dir),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 10
     assert "Traceback" not in result.stderr

@@ -24,10 +24,15 @@ def _bodies(doc):
 def test_page_furniture_hyphens_and_wraps():
     doc = clean(PDF_PAGE_TEXT)
     bodies = _bodies(doc)
-    assert bodies[0].startswith("The assessment was completed by Social Worker 1 without speaking to Child L.")
+    assert bodies[0].startswith(
+        "The assessment was completed by Social Worker 1 without speaking to Child L."
+    )
     assert "Multi-agency co-operation was described as good." in bodies[0]
     # the page break between "no" and "record" is joined, furniture gone
-    assert "The GP was not invited to the strategy meeting and no record of the decision exists." == bodies[1]
+    assert (
+        bodies[1]
+        == "The GP was not invited to the strategy meeting and no record of the decision exists."
+    )
     assert bodies[-1] == "Working Together 2013 sets out the expectation."
     assert not any("Page" in b or "Serious Case Review" in b for b in bodies)
 

@@ -12,7 +12,9 @@ HEAVY = ("spacy", "torch", "transformers", "sklearn", "datasets", "numpy", "scip
 
 
 def run(*args, **kwargs):
-    return subprocess.run([sys.executable, "-m", "scr_nlp", *args], capture_output=True, text=True, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "scr_nlp", *args], capture_output=True, text=True, **kwargs
+    )
 
 
 def test_help_imports_nothing_heavy():
@@ -55,7 +57,13 @@ def test_segment_json(tmp_path):
     path.write_text(REVIEW_TEXT)
     data = json.loads(run("segment", str(path), "--format", "json", check=True).stdout)
     assert set(data) == {"path", "sha256", "sections", "sentences"}
-    assert data["sentences"][0] == {"start": 47, "end": 97, "text": "Child A was never seen alone by the social worker.", "section": "findings", "para": "1.1"}
+    assert data["sentences"][0] == {
+        "start": 47,
+        "end": 97,
+        "text": "Child A was never seen alone by the social worker.",
+        "section": "findings",
+        "para": "1.1",
+    }
 
 
 def test_tag_text_and_json(tiny_model_dir, tmp_path):
@@ -63,7 +71,9 @@ def test_tag_text_and_json(tiny_model_dir, tmp_path):
     path.write_text(REVIEW_TEXT)
     text = run("tag", str(path), "--model", str(tiny_model_dir), check=True).stdout
     assert "FOUND  Child not seen or heard" in text and "NOT FOUND" in text
-    record = json.loads(run("tag", str(path), "--model", str(tiny_model_dir), "--format", "json", check=True).stdout)
+    record = json.loads(
+        run("tag", str(path), "--model", str(tiny_model_dir), "--format", "json", check=True).stdout
+    )
     assert record["doc_id"] == "r" and "child_not_seen" in record["labels"]
     assert run("tag", str(path), "--model", str(tmp_path)).returncode == 8
 

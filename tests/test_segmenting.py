@@ -17,13 +17,28 @@ def _texts(doc):
     ("text", "expected"),
     [
         ("Child A. The GP saw him.", ["Child A.", "The GP saw him."]),
-        ("Mr X was seen (see para. 4.12). Then nothing.", ["Mr X was seen (see para. 4.12).", "Then nothing."]),
+        (
+            "Mr X was seen (see para. 4.12). Then nothing.",
+            ["Mr X was seen (see para. 4.12).", "Then nothing."],
+        ),
         ("She replied no. Adult T attended.", ["She replied no.", "Adult T attended."]),
         ('It was "not safe." The GP agreed.', ['It was "not safe."', "The GP agreed."]),
-        ('"We were not told," said Ms M. Housing did not attend.', ['"We were not told," said Ms M.', "Housing did not attend."]),
-        ('The case was poor. "We rang twice," she said.', ["The case was poor.", '"We rang twice," she said.']),
-        ("Visits, e.g. at home, were rare. No. 3 was empty.", ["Visits, e.g. at home, were rare.", "No. 3 was empty."]),
-        ("It happened in 2013. In 2014 it stopped.", ["It happened in 2013.", "In 2014 it stopped."]),
+        (
+            '"We were not told," said Ms M. Housing did not attend.',
+            ['"We were not told," said Ms M.', "Housing did not attend."],
+        ),
+        (
+            'The case was poor. "We rang twice," she said.',
+            ["The case was poor.", '"We rang twice," she said.'],
+        ),
+        (
+            "Visits, e.g. at home, were rare. No. 3 was empty.",
+            ["Visits, e.g. at home, were rare.", "No. 3 was empty."],
+        ),
+        (
+            "It happened in 2013. In 2014 it stopped.",
+            ["It happened in 2013.", "In 2014 it stopped."],
+        ),
     ],
 )
 def test_sentence_rules(text, expected):
@@ -156,15 +171,43 @@ def test_docx_and_cp1252(tmp_path):
     assert doc.sections[0].kind == "chronology"
 
     cp = tmp_path / "council.txt"
-    cp.write_bytes("The school’s concern – raised by Nan – was logged.\r\nNo one visited.".encode("cp1252"))
+    cp.write_bytes(
+        "The school’s concern – raised by Nan – was logged.\r\nNo one visited.".encode("cp1252")
+    )
     doc = segment_file(cp)
     assert _texts(doc) == ["The school’s concern – raised by Nan – was logged.", "No one visited."]
     assert_offsets_faithful(doc.raw.text, doc.sentences)
 
 
 _words = st.sampled_from(
-    ["Child", "A", "was", "not", "seen.", "Mr", "X.", "the", "GP", "assess-", "ment", "4.12", "•",
-     "Page", "1", "of", "3", '"quoted."', "co-operation", "OFFICIAL", "e.g.", "HV2", "(see", "para.", "2).", "?"]
+    [
+        "Child",
+        "A",
+        "was",
+        "not",
+        "seen.",
+        "Mr",
+        "X.",
+        "the",
+        "GP",
+        "assess-",
+        "ment",
+        "4.12",
+        "•",
+        "Page",
+        "1",
+        "of",
+        "3",
+        '"quoted."',
+        "co-operation",
+        "OFFICIAL",
+        "e.g.",
+        "HV2",
+        "(see",
+        "para.",
+        "2).",
+        "?",
+    ]
 )
 _seps = st.sampled_from([" ", " ", " ", "\n", "\n\n", "\r\n", "\f", "\t"])
 

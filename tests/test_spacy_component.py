@@ -6,7 +6,9 @@ def test_scr_themes_in_a_user_pipeline(tiny_model_dir):
 
     nlp = spacy.blank("en")
     nlp.add_pipe("scr_themes", config={"model": str(tiny_model_dir)})
-    doc = nlp("Child A was never seen alone by the social worker. Every agency attended the conference.")
+    doc = nlp(
+        "Child A was never seen alone by the social worker. Every agency attended the conference."
+    )
     sents = list(doc.sents)
     assert "child_not_seen" in doc._.themes
     assert "child_not_seen" in sents[0]._.themes

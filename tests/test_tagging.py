@@ -10,9 +10,20 @@ from .conftest import REVIEW_TEXT
 def test_tag_text_record(tiny_model_dir):
     result = Tagger.load(tiny_model_dir).tag(REVIEW_TEXT, doc_id="a", meta={"year": 2016})
     record = result.to_dict()
-    assert list(record) == ["doc_id", "path", "sha256", "meta", "model", "labels", "scores", "sentences"]
+    assert list(record) == [
+        "doc_id",
+        "path",
+        "sha256",
+        "meta",
+        "model",
+        "labels",
+        "scores",
+        "sentences",
+    ]
     assert record["model"] == {"name": "tiny", "type": "linear", "version": "v1"}
-    assert {"child_not_seen", "fathers_overlooked", "third_party_concerns_ignored"} <= set(record["labels"])
+    assert {"child_not_seen", "fathers_overlooked", "third_party_concerns_ignored"} <= set(
+        record["labels"]
+    )
     sentences = record["sentences"]
     assert [s["para"] for s in sentences] == ["1.1", "1.1", "1.2", "1.2"]
     assert all(s["section"] == "findings" for s in sentences)
@@ -22,7 +33,10 @@ def test_tag_text_record(tiny_model_dir):
     # a document's score is its best sentence score
     for theme, score in record["scores"].items():
         assert score == max(s["scores"][theme] for s in sentences)
-    assert result.evidence("child_not_seen")[0].text == "Child A was never seen alone by the social worker."
+    assert (
+        result.evidence("child_not_seen")[0].text
+        == "Child A was never seen alone by the social worker."
+    )
     json.dumps(record)
 
 

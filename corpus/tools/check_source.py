@@ -9,7 +9,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 from scr_nlp.corpus.sources import SourceError, parse_source_file  # noqa: E402
 from scr_nlp.taxonomy import THEME_IDS  # noqa: E402
 
-paths = [p for a in sys.argv[1:] for p in (sorted(Path(a).glob("*.md")) if Path(a).is_dir() else [Path(a)])]
+paths = [
+    p
+    for a in sys.argv[1:]
+    for p in (sorted(Path(a).glob("*.md")) if Path(a).is_dir() else [Path(a)])
+]
 totals: Counter = Counter()
 doc_themes: Counter = Counter()
 failed = 0

@@ -14,12 +14,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from scr_nlp.corpus.build import _rng, assign_region_and_board, snap_spans_to_sentences, to_pdf_layout  # noqa: E402
+from scr_nlp.corpus.build import (
+    _rng,
+    assign_region_and_board,
+    snap_spans_to_sentences,
+    to_pdf_layout,
+)  # noqa: E402
 from scr_nlp.corpus.io import CorpusDocument, write_documents  # noqa: E402
 from scr_nlp.corpus.sources import parse_source_file  # noqa: E402
 
 OUT = ROOT / "corpus" / "samples"
-_ASCII = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "•": "-", "£": "GBP "})
+_ASCII = str.maketrans(
+    {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "•": "-", "£": "GBP "}
+)
 _HEADING = re.compile(r"^(\d{1,2}(\.\d{1,2})*\.?\s+)?[A-Z][^.!?]{0,90}$")
 
 
@@ -34,7 +41,14 @@ def write_pdf(path: Path, text: str, title: str) -> None:
         def header(self):
             self.set_font("helvetica", size=8)
             self.cell(0, 5, "OFFICIAL", align="C", new_x="LMARGIN", new_y="NEXT")
-            self.cell(0, 5, title.translate(_ASCII).encode("latin-1", "replace").decode("latin-1"), align="R", new_x="LMARGIN", new_y="NEXT")
+            self.cell(
+                0,
+                5,
+                title.translate(_ASCII).encode("latin-1", "replace").decode("latin-1"),
+                align="R",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
             self.ln(4)
 
         def footer(self):
@@ -78,7 +92,9 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("s-*"):
         old.unlink()
-    sources = [parse_source_file(p) for p in sorted((ROOT / "corpus" / "sources" / "samples").glob("*.md"))]
+    sources = [
+        parse_source_file(p) for p in sorted((ROOT / "corpus" / "sources" / "samples").glob("*.md"))
+    ]
     rows, gold = [], []
     for i, src in enumerate(sources):
         region, board = assign_region_and_board(src)
@@ -100,7 +116,17 @@ def main() -> None:
         else:
             name = f"{src.doc_id}.docx"
             write_docx(OUT / name, src.text)
-        rows.append({"path": name, "doc_id": src.doc_id, **{k: ("" if meta.get(k) is None else meta[k]) for k in ("year", "region", "outcome", "child_age_band", "review_type", "board")}, "genre": src.genre})
+        rows.append(
+            {
+                "path": name,
+                "doc_id": src.doc_id,
+                **{
+                    k: ("" if meta.get(k) is None else meta[k])
+                    for k in ("year", "region", "outcome", "child_age_band", "review_type", "board")
+                },
+                "genre": src.genre,
+            }
+        )
         gold.append(CorpusDocument(src.doc_id, src.genre, src.text, meta, tuple(src.spans), None))
     with (OUT / "manifest.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))

@@ -52,9 +52,13 @@ def read_results(path: Path) -> Iterator[dict]:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError:
-                raise DataError(f"{path}:{number}: not a JSON record (is this a tag-batch output?)") from None
+                raise DataError(
+                    f"{path}:{number}: not a JSON record (is this a tag-batch output?)"
+                ) from None
             if not isinstance(record, dict) or "labels" not in record:
-                raise DataError(f"{path}:{number}: record has no 'labels'; expected tag-batch output")
+                raise DataError(
+                    f"{path}:{number}: record has no 'labels'; expected tag-batch output"
+                )
             yield record
 
 
@@ -66,7 +70,9 @@ class ThemeTest:
     p_value: float | None
 
 
-def _difference_test(table: list[tuple[int, int]], seed: int = 0) -> tuple[str, float | None, float | None]:
+def _difference_test(
+    table: list[tuple[int, int]], seed: int = 0
+) -> tuple[str, float | None, float | None]:
     """Chi-square across cohorts; Fisher's exact for small 2x2; Monte Carlo chi-square for small r x 2."""
     import numpy as np
     from scipy import stats
@@ -109,7 +115,9 @@ def aggregate(records: Iterable[dict], by: list[str], min_size: int = MIN_COHORT
     themes_total = Counter()
     for record in records:
         meta = record.get("meta") or {}
-        key = tuple("unknown" if cohort_value(meta, f) is None else str(cohort_value(meta, f)) for f in by)
+        key = tuple(
+            "unknown" if cohort_value(meta, f) is None else str(cohort_value(meta, f)) for f in by
+        )
         labels = [t for t in THEME_IDS if t in record["labels"]]
         n_by[key] += 1
         total += 1
@@ -128,25 +136,55 @@ def aggregate(records: Iterable[dict], by: list[str], min_size: int = MIN_COHORT
         for t in THEME_IDS:
             c = carry[t][key]
             lo, hi = wilson_interval(c, n)
-            themes[t] = {"count": c, "percent": round(100 * c / n, 1), "ci_low": round(100 * lo, 1), "ci_high": round(100 * hi, 1)}
-        cohorts.append({"cohort": dict(zip(by, key, strict=True)), "documents": n, "small": n < min_size, "themes": themes})
+            themes[t] = {
+                "count": c,
+                "percent": round(100 * c / n, 1),
+                "ci_low": round(100 * lo, 1),
+                "ci_high": round(100 * hi, 1),
+            }
+        cohorts.append(
+            {
+                "cohort": dict(zip(by, key, strict=True)),
+                "documents": n,
+                "small": n < min_size,
+                "themes": themes,
+            }
+        )
     tests = {}
     for t in THEME_IDS:
         table = [(carry[t][k], n_by[k] - carry[t][k]) for k in n_by if n_by[k] >= min_size]
         name, stat, p = _difference_test(table)
-        tests[t] = {"test": name, "statistic": None if stat is None else round(stat, 3),
-                    "p_value": None if p is None else round(p, 4),
-                    "cohorts_tested": len(table)}
-    overall = {t: {"count": themes_total[t], "percent": round(100 * themes_total[t] / total, 1)} for t in THEME_IDS}
+        tests[t] = {
+            "test": name,
+            "statistic": None if stat is None else round(stat, 3),
+            "p_value": None if p is None else round(p, 4),
+            "cohorts_tested": len(table),
+        }
+    overall = {
+        t: {"count": themes_total[t], "percent": round(100 * themes_total[t] / total, 1)}
+        for t in THEME_IDS
+    }
     cooccurrence = {a: {b: co.get((a, b), co.get((b, a), 0)) for b in THEME_IDS} for a in THEME_IDS}
-    return {"by": by, "documents": total, "min_cohort_size": min_size, "overall": overall,
-            "cohorts": cohorts, "tests": tests, "cooccurrence": cooccurrence}
+    return {
+        "by": by,
+        "documents": total,
+        "min_cohort_size": min_size,
+        "overall": overall,
+        "cohorts": cohorts,
+        "tests": tests,
+        "cooccurrence": cooccurrence,
+    }
 
 
 # ------------------------------------------------------------------ output formats
 
-_SHORT = {"child_not_seen": "not seen", "fathers_overlooked": "fathers", "home_education_concealment": "home ed",
-          "third_party_concerns_ignored": "3rd party", "agency_absence": "agency"}
+_SHORT = {
+    "child_not_seen": "not seen",
+    "fathers_overlooked": "fathers",
+    "home_education_concealment": "home ed",
+    "third_party_concerns_ignored": "3rd party",
+    "agency_absence": "agency",
+}
 
 
 def _rows(result: dict) -> list[list[str]]:
@@ -156,12 +194,18 @@ def _rows(result: dict) -> list[list[str]]:
         row = [label, str(c["documents"])]
         for t in THEME_IDS:
             th = c["themes"][t]
-            row.append(f"{th['count']} ({th['percent']:.0f}%, {th['ci_low']:.0f}-{th['ci_high']:.0f})")
+            row.append(
+                f"{th['count']} ({th['percent']:.0f}%, {th['ci_low']:.0f}-{th['ci_high']:.0f})"
+            )
         rows.append(row)
     p_row = ["difference p", ""]
     for t in THEME_IDS:
         test = result["tests"][t]
-        p_row.append("n/a" if test["p_value"] is None else f"{test['p_value']:.3g} ({test['test'].split('_')[0]})")
+        p_row.append(
+            "n/a"
+            if test["p_value"] is None
+            else f"{test['p_value']:.3g} ({test['test'].split('_')[0]})"
+        )
     rows.append(p_row)
     return rows
 
@@ -176,17 +220,42 @@ def format_aggregate(result: dict, fmt: str) -> str:
 
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow([*result["by"], "documents", "small", *(f"{t}_{k}" for t in THEME_IDS for k in ("count", "percent", "ci_low", "ci_high"))])
+        writer.writerow(
+            [
+                *result["by"],
+                "documents",
+                "small",
+                *(f"{t}_{k}" for t in THEME_IDS for k in ("count", "percent", "ci_low", "ci_high")),
+            ]
+        )
         for c in result["cohorts"]:
-            writer.writerow([*c["cohort"].values(), c["documents"], c["small"],
-                             *(c["themes"][t][k] for t in THEME_IDS for k in ("count", "percent", "ci_low", "ci_high"))])
+            writer.writerow(
+                [
+                    *c["cohort"].values(),
+                    c["documents"],
+                    c["small"],
+                    *(
+                        c["themes"][t][k]
+                        for t in THEME_IDS
+                        for k in ("count", "percent", "ci_low", "ci_high")
+                    ),
+                ]
+            )
         return buffer.getvalue()
     rows = _rows(result)
-    note = (f"count (percent, Wilson 95% CI) of documents carrying each theme; * = cohort under "
-            f"{result['min_cohort_size']} documents (not tested). {result['documents']} documents.")
-    co_lines = ["", "Co-occurrence (documents carrying both):", "  " + " | ".join(f"{_SHORT[t]:>9}" for t in THEME_IDS)]
+    note = (
+        f"count (percent, Wilson 95% CI) of documents carrying each theme; * = cohort under "
+        f"{result['min_cohort_size']} documents (not tested). {result['documents']} documents."
+    )
+    co_lines = [
+        "",
+        "Co-occurrence (documents carrying both):",
+        "  " + " | ".join(f"{_SHORT[t]:>9}" for t in THEME_IDS),
+    ]
     for a in THEME_IDS:
-        co_lines.append(f"{_SHORT[a]:>9} " + " ".join(f"{result['cooccurrence'][a][b]:>11}" for b in THEME_IDS))
+        co_lines.append(
+            f"{_SHORT[a]:>9} " + " ".join(f"{result['cooccurrence'][a][b]:>11}" for b in THEME_IDS)
+        )
     if fmt == "markdown":
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(r) + " |" for r in rows]

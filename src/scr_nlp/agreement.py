@@ -46,7 +46,9 @@ def krippendorff_alpha(units: Sequence[Sequence[object | None]]) -> float | None
     return 1 - observed / expected
 
 
-def theme_agreement(annotations: Sequence[Sequence[Sequence[str]]], items: Sequence[str] | None = None) -> dict:
+def theme_agreement(
+    annotations: Sequence[Sequence[Sequence[str]]], items: Sequence[str] | None = None
+) -> dict:
     """``annotations[k][i]`` is annotator k's theme list for item i (None = not annotated)."""
     coders = len(annotations)
     if coders < 2:
@@ -62,13 +64,17 @@ def theme_agreement(annotations: Sequence[Sequence[Sequence[str]]], items: Seque
         entry = {
             "percent_agreement": round(100 * agree / len(complete), 2) if complete else None,
             "positives": [sum(bool(r[i]) for i in complete) for r in ratings],
-            "krippendorff_alpha": _round(krippendorff_alpha([[r[i] for r in ratings] for i in range(n_items)])),
+            "krippendorff_alpha": _round(
+                krippendorff_alpha([[r[i] for r in ratings] for i in range(n_items)])
+            ),
             "disagreements": [
                 (items[i] if items else i) for i in complete if len({r[i] for r in ratings}) > 1
             ],
         }
         if coders == 2:
-            entry["cohen_kappa"] = _round(cohen_kappa([ratings[0][i] for i in complete], [ratings[1][i] for i in complete]))
+            entry["cohen_kappa"] = _round(
+                cohen_kappa([ratings[0][i] for i in complete], [ratings[1][i] for i in complete])
+            )
         out["themes"][theme] = entry
     return out
 

@@ -43,12 +43,18 @@ def collect_files(inputs: list[Path]) -> tuple[list[Path], list[dict]]:
     for item in inputs:
         if item.is_dir():
             files.extend(
-                sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+                sorted(
+                    p
+                    for p in item.rglob("*")
+                    if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                )
             )
         elif item.exists():
             files.append(item)
         else:
-            problems.append({"path": str(item), "error": f"{item}: no such file or directory", "exit_code": 3})
+            problems.append(
+                {"path": str(item), "error": f"{item}: no such file or directory", "exit_code": 3}
+            )
     seen: set[Path] = set()
     unique = []
     for f in files:
@@ -76,9 +82,13 @@ def read_manifest(path: Path) -> tuple[dict[str, dict], dict[str, dict]]:
         reader = csv.DictReader(handle)
         columns = reader.fieldnames or []
         if "path" not in columns and "doc_id" not in columns:
-            raise DataError(f"{path}: a manifest needs a 'path' or 'doc_id' column; found {columns}")
+            raise DataError(
+                f"{path}: a manifest needs a 'path' or 'doc_id' column; found {columns}"
+            )
         for number, row in enumerate(reader, start=2):
-            meta = {k: _coerce(v or "") for k, v in row.items() if k not in ("path", "doc_id") and k}
+            meta = {
+                k: _coerce(v or "") for k, v in row.items() if k not in ("path", "doc_id") and k
+            }
             doc_id = (row.get("doc_id") or "").strip()
             if row.get("path"):
                 resolved = str((path.parent / row["path"].strip()).resolve())
@@ -142,16 +152,30 @@ def _init_worker(model_path: str | None, threshold: float | None) -> None:
     _WORKER_TAGGER = Tagger.load(model_path, threshold)
 
 
-def tag_item(item: BatchItem, max_size_mb: float = DEFAULT_MAX_SIZE_MB, tagger=None) -> tuple[str, str | dict]:
+def tag_item(
+    item: BatchItem, max_size_mb: float = DEFAULT_MAX_SIZE_MB, tagger=None
+) -> tuple[str, str | dict]:
     """Tag one file: ("ok", json line) or ("error", error record). Never raises for bad input."""
     tagger = tagger or _WORKER_TAGGER
     try:
-        result = tagger.tag(Path(item.path), doc_id=item.doc_id, meta=item.meta, max_size_mb=max_size_mb)
+        result = tagger.tag(
+            Path(item.path), doc_id=item.doc_id, meta=item.meta, max_size_mb=max_size_mb
+        )
         return "ok", json.dumps(result.to_dict(), ensure_ascii=False)
     except ScrError as exc:
-        return "error", {"path": item.path, "doc_id": item.doc_id, "error": str(exc), "exit_code": exc.exit_code}
+        return "error", {
+            "path": item.path,
+            "doc_id": item.doc_id,
+            "error": str(exc),
+            "exit_code": exc.exit_code,
+        }
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-        return "error", {"path": item.path, "doc_id": item.doc_id, "error": f"{type(exc).__name__}: {exc}", "exit_code": 1}
+        return "error", {
+            "path": item.path,
+            "doc_id": item.doc_id,
+            "error": f"{type(exc).__name__}: {exc}",
+            "exit_code": 1,
+        }
 
 
 def _tag_item_star(args):
@@ -193,7 +217,10 @@ def run_batch(
         from tqdm import tqdm
 
         bar = tqdm(total=len(todo), desc="tagging", unit="doc", file=sys.stderr)
-    with out.open("a", encoding="utf-8") as sink, errors_path(out).open("a", encoding="utf-8") as err_sink:
+    with (
+        out.open("a", encoding="utf-8") as sink,
+        errors_path(out).open("a", encoding="utf-8") as err_sink,
+    ):
 
         def record_error(error: dict) -> None:
             summary.failed += 1
@@ -221,7 +248,9 @@ def run_batch(
     return summary
 
 
-def _results(todo, tagger, model_path, threshold, workers, max_size_mb) -> Iterator[tuple[str, str | dict]]:
+def _results(
+    todo, tagger, model_path, threshold, workers, max_size_mb
+) -> Iterator[tuple[str, str | dict]]:
     if workers <= 1 or len(todo) <= 1:
         for item in todo:
             yield tag_item(item, max_size_mb, tagger)
@@ -230,5 +259,7 @@ def _results(todo, tagger, model_path, threshold, workers, max_size_mb) -> Itera
 
     # Each worker loads (and verifies) the model once; results come back in input order.
     ctx = mp.get_context("spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(str(tagger.model.path), threshold)) as pool:
+    with ctx.Pool(
+        workers, initializer=_init_worker, initargs=(str(tagger.model.path), threshold)
+    ) as pool:
         yield from pool.imap(_tag_item_star, ((item, max_size_mb) for item in todo), chunksize=1)

@@ -30,7 +30,9 @@ _FURNITURE = re.compile(
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$|…{2,}\s*\d{1,4}\s*$")
 _CONTENTS_HEADING = re.compile(r"(?i)(table\s+of\s+)?contents(\s+page)?:?")
 _CONTENTS_ENTRY = re.compile(r"^\S.{1,100}?\s+\d{1,4}$")
-_BULLET = re.compile(r"^(?:[•●▪■◦‣∙·*o–-]|\(?[a-hj-z]\)|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\))\s+")
+_BULLET = re.compile(
+    r"^(?:[•●▪■◦‣∙·*o–-]|\(?[a-hj-z]\)|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\))\s+"
+)
 _PARA_ID = re.compile(r"^(\d{1,2}(?:\.\d{1,3}){1,3}\.?|\d{1,2}\.)(?:\s+|$)")
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,3}){0,3})\.?\s+(\S.*)$")
 _TERMINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
@@ -43,8 +45,37 @@ _GLUED_YEAR_FOOTNOTE = re.compile(
 )
 _SOFT_HYPHEN = re.compile(r"([A-Za-z]+)([\ufffe\u00ad])([a-z]+)")
 _HYPHEN_PREFIXES = frozenset(
-    "co re pre non self multi inter anti post sub step half ex cross well long short full "
-    "part over under mid semi pro out one two three four".split()
+    [
+        "co",
+        "re",
+        "pre",
+        "non",
+        "self",
+        "multi",
+        "inter",
+        "anti",
+        "post",
+        "sub",
+        "step",
+        "half",
+        "ex",
+        "cross",
+        "well",
+        "long",
+        "short",
+        "full",
+        "part",
+        "over",
+        "under",
+        "mid",
+        "semi",
+        "pro",
+        "out",
+        "one",
+        "two",
+        "three",
+        "four",
+    ]
 )
 _KNOWN_HEADINGS = re.compile(
     r"""(?ix)^(?:\d{1,2}(?:\.\d{1,3})*\.?\s+)?(?:
@@ -60,8 +91,43 @@ _KNOWN_HEADINGS = re.compile(
 _NOT_HEADING_END = re.compile(r"[.,;!]$")
 # A line ending in one of these is a wrapped sentence, not a heading.
 _FUNCTION_WORDS = frozenset(
-    "a an and the of to with by for in on at that was were but from as or is are had has be "
-    "not no who which when where their his her its this".split()
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "to",
+        "with",
+        "by",
+        "for",
+        "in",
+        "on",
+        "at",
+        "that",
+        "was",
+        "were",
+        "but",
+        "from",
+        "as",
+        "or",
+        "is",
+        "are",
+        "had",
+        "has",
+        "be",
+        "not",
+        "no",
+        "who",
+        "which",
+        "when",
+        "where",
+        "their",
+        "his",
+        "her",
+        "its",
+        "this",
+    ]
 )
 
 
@@ -104,9 +170,7 @@ def _split_lines(text: str) -> list[_Line]:
         if stripped:
             lead = len(content) - len(content.lstrip())
             start = raw_start + lead
-            lines.append(
-                _Line(start, start + len(stripped), stripped, page, blanks, page_break)
-            )
+            lines.append(_Line(start, start + len(stripped), stripped, page, blanks, page_break))
             blanks = 0
             page_break = False
         else:
@@ -146,7 +210,12 @@ def _mark_furniture(lines: list[_Line]) -> None:
     _mark_contents(lines)
     # A running header identical to the line under it (a title printed twice) is furniture.
     for line, nxt in zip(lines, lines[1:], strict=False):
-        if not line.furniture and not nxt.furniture and len(line.text) <= 120 and line.text == nxt.text:
+        if (
+            not line.furniture
+            and not nxt.furniture
+            and len(line.text) <= 120
+            and line.text == nxt.text
+        ):
             line.furniture = True
 
 
@@ -176,7 +245,9 @@ def looks_like_heading(text: str, standalone: bool, next_text: str | None = None
         return False  # a heading is never continued by a lower-case line
     words = text.split()
     last = words[-1]
-    if len(words) > 16 or (last.lower() in _FUNCTION_WORDS and not (len(last) == 1 and last.isupper())):
+    if len(words) > 16 or (
+        last.lower() in _FUNCTION_WORDS and not (len(last) == 1 and last.isupper())
+    ):
         return False  # "Child A" is a heading ending; "... and" is a wrapped line
     if re.search(r"[a-z][.!?]\s+\S", text):
         return False  # a sentence ends inside it
@@ -350,7 +421,12 @@ def _is_paragraph_break(prev: _Line | None, line: _Line, wrap_width: int) -> boo
     gap = line.blank_before > 0 or line.page_break_before
     if not prev_terminal:
         # A short unpunctuated line followed by a gap and a capital starts something new.
-        return bool(gap and line.text[:1].isupper() and len(prev.text) < 0.7 * wrap_width and not line.page_break_before)
+        return bool(
+            gap
+            and line.text[:1].isupper()
+            and len(prev.text) < 0.7 * wrap_width
+            and not line.page_break_before
+        )
     if gap and not line.page_break_before:
         return True
     if line.page_break_before:
@@ -376,8 +452,12 @@ def _add_line_text(
 ) -> None:
     segment = original[start:end]
     # (start, end, replacement) edits within the line, in original offsets
-    edits = [(start + a, start + b, "") for a, b in (m.span() for m in _GLUED_FOOTNOTE.finditer(segment))]
-    edits += [(start + m.start(1), start + m.end(1), "") for m in _GLUED_YEAR_FOOTNOTE.finditer(segment)]
+    edits = [
+        (start + a, start + b, "") for a, b in (m.span() for m in _GLUED_FOOTNOTE.finditer(segment))
+    ]
+    edits += [
+        (start + m.start(1), start + m.end(1), "") for m in _GLUED_YEAR_FOOTNOTE.finditer(segment)
+    ]
     # PDFium marks a hyphen it removed at a line end with U+FFFE; soft hyphens likewise.
     for m in _SOFT_HYPHEN.finditer(segment):
         at = start + m.start(2)

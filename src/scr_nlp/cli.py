@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -26,7 +26,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 corpus_app = typer.Typer(help="Validate and describe the annotated corpus.", no_args_is_help=True)
-models_app = typer.Typer(help="List the installed models and choose the default.", no_args_is_help=True)
+models_app = typer.Typer(
+    help="List the installed models and choose the default.", no_args_is_help=True
+)
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(models_app, name="models")
 
@@ -36,7 +38,7 @@ MaxSize = Annotated[
 ]
 
 
-class TextOrJson(str, Enum):
+class TextOrJson(StrEnum):
     text = "text"
     json = "json"
 
@@ -96,7 +98,7 @@ def corpus_validate(
     _out(f"corpus valid ({len(problems)} warning(s))")
 
 
-class TableOrJson(str, Enum):
+class TableOrJson(StrEnum):
     table = "table"
     json = "json"
 
@@ -115,8 +117,12 @@ def corpus_stats_cmd(
 
 @corpus_app.command("build", hidden=True)
 def corpus_build(
-    sources: Annotated[Path, typer.Option(help="Directory of annotated sources.")] = Path("corpus/sources"),
-    out: Annotated[Path, typer.Option(help="Corpus file to write.")] = Path("corpus/scr_corpus.jsonl"),
+    sources: Annotated[Path, typer.Option(help="Directory of annotated sources.")] = Path(
+        "corpus/sources"
+    ),
+    out: Annotated[Path, typer.Option(help="Corpus file to write.")] = Path(
+        "corpus/scr_corpus.jsonl"
+    ),
 ) -> None:
     """Rebuild the corpus from the annotated sources (keeps existing splits)."""
     from scr_nlp.corpus.build import build_corpus
@@ -125,40 +131,54 @@ def corpus_build(
     _out(f"wrote {len(docs)} documents to {out}")
 
 
-class ModelTypeName(str, Enum):
+class ModelTypeName(StrEnum):
     linear = "linear"
     transformer = "transformer"
     keyword = "keyword"
 
 
-class Split(str, Enum):
+class Split(StrEnum):
     dev = "dev"
     test = "test"
 
 
 ModelOpt = Annotated[
     str | None,
-    typer.Option("--model", "-m", help="Model directory or name under models/ (default: the default model)."),
+    typer.Option(
+        "--model", "-m", help="Model directory or name under models/ (default: the default model)."
+    ),
 ]
 ThresholdOpt = Annotated[
     float | None,
-    typer.Option("--threshold", min=0.0, max=1.0, help="Override every theme's threshold with this value."),
+    typer.Option(
+        "--threshold", min=0.0, max=1.0, help="Override every theme's threshold with this value."
+    ),
 ]
 
 
 @app.command()
 def train(
     model: Annotated[ModelTypeName, typer.Option("--model", "-m", help="Model type to train.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Model directory to write, e.g. models/linear.")],
-    corpus: Annotated[Path | None, typer.Option("--corpus", help="Corpus JSONL (default: shipped).")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; same data and seed give the same model.")] = 13,
-    epochs: Annotated[int | None, typer.Option("--epochs", help="Transformer only: training epochs.")] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Model directory to write, e.g. models/linear.")
+    ],
+    corpus: Annotated[
+        Path | None, typer.Option("--corpus", help="Corpus JSONL (default: shipped).")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed; same data and seed give the same model.")
+    ] = 13,
+    epochs: Annotated[
+        int | None, typer.Option("--epochs", help="Transformer only: training epochs.")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Train a model on the corpus train split, tune on dev, save it with a model card."""
     from scr_nlp.models.training import train_model
 
-    overrides = {"epochs": epochs} if epochs is not None and model is ModelTypeName.transformer else None
+    overrides = (
+        {"epochs": epochs} if epochs is not None and model is ModelTypeName.transformer else None
+    )
     bar = None
     if not quiet and sys.stderr.isatty():
         from tqdm import tqdm
@@ -169,7 +189,9 @@ def train(
         if not quiet:
             print(message, file=sys.stderr)
 
-    summary = train_model(model.value, out, corpus, seed, overrides, bar.update if bar else None, log)
+    summary = train_model(
+        model.value, out, corpus, seed, overrides, bar.update if bar else None, log
+    )
     if bar:
         bar.close()
     dev = summary["dev"]
@@ -183,9 +205,16 @@ def train(
 @app.command()
 def evaluate(
     model: ModelOpt = None,
-    split: Annotated[Split, typer.Option("--split", help="Corpus split; test is for final figures only.")] = Split.dev,
-    data: Annotated[Path | None, typer.Option("--data", help="Score any JSONL file in the corpus format instead.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Directory for metrics.json and report.md.")] = None,
+    split: Annotated[
+        Split, typer.Option("--split", help="Corpus split; test is for final figures only.")
+    ] = Split.dev,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Score any JSONL file in the corpus format instead."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Directory for metrics.json and report.md.")
+    ] = None,
     threshold: ThresholdOpt = None,
 ) -> None:
     """Precision, recall and F1 per theme at sentence and document level, beside the keyword model."""
@@ -205,7 +234,9 @@ def tag(
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
     format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
-    evidence: Annotated[int, typer.Option("--evidence", min=0, help="Evidence sentences per theme.")] = 3,
+    evidence: Annotated[
+        int, typer.Option("--evidence", min=0, help="Evidence sentences per theme.")
+    ] = 3,
     max_size_mb: MaxSize = 50.0,
 ) -> None:
     """Tag one review: themes found, document scores and the evidence sentences."""
@@ -224,10 +255,17 @@ def tag(
 
 @app.command("tag-batch")
 def tag_batch(
-    inputs: Annotated[list[Path], typer.Argument(help="Files and/or directories (searched recursively).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="JSONL results file (appended; resumable).")],
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Files and/or directories (searched recursively).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="JSONL results file (appended; resumable).")
+    ],
     model: ModelOpt = None,
-    manifest: Annotated[Path | None, typer.Option("--manifest", help="CSV with a path or doc_id column plus metadata columns.")] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option("--manifest", help="CSV with a path or doc_id column plus metadata columns."),
+    ] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = 1,
     threshold: ThresholdOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -238,7 +276,13 @@ def tag_batch(
     from scr_nlp.errors import PartialFailureError
 
     summary = run_batch(
-        inputs, out, model, manifest, workers, threshold, max_size_mb,
+        inputs,
+        out,
+        model,
+        manifest,
+        workers,
+        threshold,
+        max_size_mb,
         progress=not quiet and sys.stderr.isatty(),
     )
     print(
@@ -246,10 +290,12 @@ def tag_batch(
         file=sys.stderr,
     )
     if summary.failed:
-        raise PartialFailureError(f"{summary.failed} document(s) failed; reasons in {errors_path(out)}")
+        raise PartialFailureError(
+            f"{summary.failed} document(s) failed; reasons in {errors_path(out)}"
+        )
 
 
-class AggregateFormat(str, Enum):
+class AggregateFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -259,9 +305,20 @@ class AggregateFormat(str, Enum):
 @app.command()
 def aggregate(
     results: Annotated[Path, typer.Argument(help="tag-batch output (JSONL).")],
-    by: Annotated[list[str], typer.Option("--by", help="Metadata field to group by (repeat for combinations); year_band is derived from year.")],
+    by: Annotated[
+        list[str],
+        typer.Option(
+            "--by",
+            help="Metadata field to group by (repeat for combinations); year_band is derived from year.",
+        ),
+    ],
     format: Annotated[AggregateFormat, typer.Option("--format", "-f")] = AggregateFormat.table,
-    min_size: Annotated[int, typer.Option("--min-size", min=1, help="Cohorts smaller than this are flagged and left out of tests.")] = 10,
+    min_size: Annotated[
+        int,
+        typer.Option(
+            "--min-size", min=1, help="Cohorts smaller than this are flagged and left out of tests."
+        ),
+    ] = 10,
 ) -> None:
     """Theme prevalence per cohort with 95% intervals, difference tests and co-occurrence."""
     from scr_nlp.aggregate import aggregate as run_aggregate
@@ -273,8 +330,13 @@ def aggregate(
 @app.command()
 def report(
     results: Annotated[Path, typer.Argument(help="tag-batch output (JSONL).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("report.html"),
-    by: Annotated[list[str] | None, typer.Option("--by", help="Cohort fields for the charts (default: year_band, region).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", help="Cohort fields for the charts (default: year_band, region)."),
+    ] = None,
 ) -> None:
     """Write one self-contained HTML report: charts, a filterable document list, evidence highlighted."""
     from scr_nlp.report import write_report

@@ -39,7 +39,9 @@ def format_tag_result(result, evidence: int = 3) -> str:
         if theme.id not in result.labels:
             missing.append(f"{theme.id} (best {result.scores[theme.id]:.2f})")
             continue
-        lines.append(f"FOUND  {theme.name} [{theme.id}]  document score {result.scores[theme.id]:.2f}")
+        lines.append(
+            f"FOUND  {theme.name} [{theme.id}]  document score {result.scores[theme.id]:.2f}"
+        )
         for s in result.evidence(theme.id, evidence):
             where = s.section + (f" {s.para}" if s.para else "")
             text = textwrap.fill(s.text, 92, initial_indent="       ", subsequent_indent="       ")

@@ -71,7 +71,13 @@ class SegmentedDocument:
                 for s in self.sections
             ],
             "sentences": [
-                {"start": s.start, "end": s.end, "text": s.text, "section": s.section, "para": s.para}
+                {
+                    "start": s.start,
+                    "end": s.end,
+                    "text": s.text,
+                    "section": s.section,
+                    "para": s.para,
+                }
                 for s in self.sentences
             ],
         }

@@ -79,36 +79,67 @@ def _figures(result: dict, by_field: str):
         pct = [c["themes"][t.id]["percent"] for c in cohorts]
         bars.add_trace(
             go.Bar(
-                name=t.name, x=names, y=pct, marker_color=t.colour,
-                error_y={"type": "data", "symmetric": False,
-                         "array": [c["themes"][t.id]["ci_high"] - c["themes"][t.id]["percent"] for c in cohorts],
-                         "arrayminus": [c["themes"][t.id]["percent"] - c["themes"][t.id]["ci_low"] for c in cohorts]},
+                name=t.name,
+                x=names,
+                y=pct,
+                marker_color=t.colour,
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [
+                        c["themes"][t.id]["ci_high"] - c["themes"][t.id]["percent"] for c in cohorts
+                    ],
+                    "arrayminus": [
+                        c["themes"][t.id]["percent"] - c["themes"][t.id]["ci_low"] for c in cohorts
+                    ],
+                },
                 customdata=[[c["themes"][t.id]["count"], c["documents"]] for c in cohorts],
-                hovertemplate="%{x}<br>%{y:.1f}% (%{customdata[0]} of %{customdata[1]} documents)<extra>" + t.name + "</extra>",
+                hovertemplate="%{x}<br>%{y:.1f}% (%{customdata[0]} of %{customdata[1]} documents)<extra>"
+                + t.name
+                + "</extra>",
             )
         )
-    bars.update_layout(barmode="group", title=f"Theme prevalence by {by_field} (95% Wilson intervals; * small cohort)",
-                       yaxis_title="% of documents", height=460, margin={"t": 50, "l": 50, "r": 10, "b": 80},
-                       legend={"orientation": "h", "y": -0.25})
+    bars.update_layout(
+        barmode="group",
+        title=f"Theme prevalence by {by_field} (95% Wilson intervals; * small cohort)",
+        yaxis_title="% of documents",
+        height=460,
+        margin={"t": 50, "l": 50, "r": 10, "b": 80},
+        legend={"orientation": "h", "y": -0.25},
+    )
     heat = go.Figure(
         go.Heatmap(
-            z=[[c["themes"][t.id]["percent"] for c in cohorts] for t in THEMES], x=names,
-            y=[t.name for t in THEMES], colorscale="Blues", zmin=0, zmax=100,
-            text=[[f"{c['themes'][t.id]['percent']:.0f}%" for c in cohorts] for t in THEMES], texttemplate="%{text}",
-            hovertemplate="%{y}<br>%{x}: %{z:.1f}%<extra></extra>", colorbar={"title": "%"},
+            z=[[c["themes"][t.id]["percent"] for c in cohorts] for t in THEMES],
+            x=names,
+            y=[t.name for t in THEMES],
+            colorscale="Blues",
+            zmin=0,
+            zmax=100,
+            text=[[f"{c['themes'][t.id]['percent']:.0f}%" for c in cohorts] for t in THEMES],
+            texttemplate="%{text}",
+            hovertemplate="%{y}<br>%{x}: %{z:.1f}%<extra></extra>",
+            colorbar={"title": "%"},
         )
     )
-    heat.update_layout(title=f"Theme by {by_field}", height=360, margin={"t": 50, "l": 230, "r": 10, "b": 60})
+    heat.update_layout(
+        title=f"Theme by {by_field}", height=360, margin={"t": 50, "l": 230, "r": 10, "b": 60}
+    )
     co = result["cooccurrence"]
     cooc = go.Figure(
         go.Heatmap(
-            z=[[co[a.id][b.id] for b in THEMES] for a in THEMES], x=[t.name for t in THEMES],
-            y=[t.name for t in THEMES], colorscale="Purples", texttemplate="%{z}",
+            z=[[co[a.id][b.id] for b in THEMES] for a in THEMES],
+            x=[t.name for t in THEMES],
+            y=[t.name for t in THEMES],
+            colorscale="Purples",
+            texttemplate="%{z}",
             hovertemplate="%{y} and %{x}: %{z} documents<extra></extra>",
         )
     )
-    cooc.update_layout(title="Co-occurrence (documents carrying both themes)", height=420,
-                       margin={"t": 50, "l": 230, "r": 10, "b": 120})
+    cooc.update_layout(
+        title="Co-occurrence (documents carrying both themes)",
+        height=420,
+        margin={"t": 50, "l": 230, "r": 10, "b": 120},
+    )
     return bars, heat, cooc
 
 
@@ -116,9 +147,13 @@ def build_report(results_path: Path, by: list[str]) -> str:
     records = list(read_results(results_path))
     documents = [
         {
-            "doc_id": r.get("doc_id"), "labels": r["labels"],
+            "doc_id": r.get("doc_id"),
+            "labels": r["labels"],
             "cohort": {f: cohort_value(r.get("meta") or {}, f) for f in by},
-            "sentences": [{k: s[k] for k in ("text", "section", "para", "labels", "scores")} for s in r.get("sentences", [])],
+            "sentences": [
+                {k: s[k] for k in ("text", "section", "para", "labels", "scores")}
+                for s in r.get("sentences", [])
+            ],
         }
         for r in records
     ]
@@ -130,15 +165,30 @@ def build_report(results_path: Path, by: list[str]) -> str:
         for j, fig in enumerate(_figures(result, field)):
             if i > 0 and j == 2:
                 continue  # co-occurrence does not depend on the cohort field
-            figures_html.append(fig.to_html(full_html=False, include_plotlyjs=not figures_html, config={"displaylogo": False}))
+            figures_html.append(
+                fig.to_html(
+                    full_html=False,
+                    include_plotlyjs=not figures_html,
+                    config={"displaylogo": False},
+                )
+            )
     data = {"themes": [t.__dict__ for t in THEMES], "by": by, "documents": documents}
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-    options = {f: sorted({str(d["cohort"][f]) for d in documents if d["cohort"][f] is not None}) for f in by}
-    filters = ['<label>Theme <select id="f-theme"><option value="">any</option>'
-               + "".join(f'<option value="{t.id}">{html.escape(t.name)}</option>' for t in THEMES) + "</select></label>"]
+    options = {
+        f: sorted({str(d["cohort"][f]) for d in documents if d["cohort"][f] is not None})
+        for f in by
+    }
+    filters = [
+        '<label>Theme <select id="f-theme"><option value="">any</option>'
+        + "".join(f'<option value="{t.id}">{html.escape(t.name)}</option>' for t in THEMES)
+        + "</select></label>"
+    ]
     for f in by:
-        filters.append(f'<label>{html.escape(f)} <select id="f-{html.escape(f)}"><option value="">any</option>'
-                       + "".join(f"<option>{html.escape(v)}</option>" for v in options[f]) + "</select></label>")
+        filters.append(
+            f'<label>{html.escape(f)} <select id="f-{html.escape(f)}"><option value="">any</option>'
+            + "".join(f"<option>{html.escape(v)}</option>" for v in options[f])
+            + "</select></label>"
+        )
     model = records[0].get("model", {}) if records else {}
     first = results[by[0]]
     tests = "".join(
@@ -146,18 +196,21 @@ def build_report(results_path: Path, by: list[str]) -> str:
         f"p = {first['tests'][t.id]['p_value'] if first['tests'][t.id]['p_value'] is not None else 'n/a'}</li>"
         for t in THEMES
     )
-    legend = "".join(f'<span><span class="chip" style="background:{t.colour}">&nbsp;</span> {html.escape(t.name)}</span>' for t in THEMES)
+    legend = "".join(
+        f'<span><span class="chip" style="background:{t.colour}">&nbsp;</span> {html.escape(t.name)}</span>'
+        for t in THEMES
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>scr-nlp report: {html.escape(results_path.name)}</title><style>{_CSS}</style></head>
 <body><header><h1>Recurring practice failings in {len(records)} case review documents</h1>
-<p>Model {html.escape(str(model.get('name')))} ({html.escape(str(model.get('type')))} {html.escape(str(model.get('version')))}) ·
+<p>Model {html.escape(str(model.get("name")))} ({html.escape(str(model.get("type")))} {html.escape(str(model.get("version")))}) ·
 source {html.escape(results_path.name)} · generated offline by scr-nlp</p></header><main>
-<section><h2>Prevalence by cohort</h2><div class="legend">{legend}</div>{''.join(figures_html)}
-<p class="note">Does prevalence differ across {html.escape(by[0])}? (cohorts of at least {first['min_cohort_size']} documents)</p><ul class="note">{tests}</ul></section>
-<section><h2>Documents</h2><div class="filters">{''.join(filters)}<span id="doc-count" class="note"></span></div>
+<section><h2>Prevalence by cohort</h2><div class="legend">{legend}</div>{"".join(figures_html)}
+<p class="note">Does prevalence differ across {html.escape(by[0])}? (cohorts of at least {first["min_cohort_size"]} documents)</p><ul class="note">{tests}</ul></section>
+<section><h2>Documents</h2><div class="filters">{"".join(filters)}<span id="doc-count" class="note"></span></div>
 <p class="note">Click a document to read it; evidence sentences are underlined in their theme's colour, scores on hover.</p>
-<table class="docs"><thead><tr><th>document</th>{''.join(f'<th>{html.escape(f)}</th>' for f in by)}<th>themes</th><th>sentences</th></tr></thead>
+<table class="docs"><thead><tr><th>document</th>{"".join(f"<th>{html.escape(f)}</th>" for f in by)}<th>themes</th><th>sentences</th></tr></thead>
 <tbody id="doc-rows"></tbody></table></section></main>
 <script type="application/json" id="report-data">{payload}</script>
 <script>{_JS}</script></body></html>

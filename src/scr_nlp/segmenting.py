@@ -21,23 +21,68 @@ from scr_nlp.records import RawDocument, Section, SegmentedDocument, Sentence
 _SECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I))
     for kind, pattern in (
-        ("appendix", r"\b(appendix|appendices|annex|glossary|references|bibliography|panel membership)\b"),
-        ("terms_of_reference", r"\b(terms of reference|scope|key lines of enquiry|review questions)\b"),
-        ("methodology", r"\b(methodology|method|review process|the process|approach|learning together|family involvement|involvement of the family|practitioner event)"),
-        ("recommendations", r"\b(recommendation|what needs to (change|happen)|actions?\b|next steps)"),
-        ("learning", r"\b(learning|lessons?|what we learn|what went well|good practice|implications for practice)"),
+        (
+            "appendix",
+            r"\b(appendix|appendices|annex|glossary|references|bibliography|panel membership)\b",
+        ),
+        (
+            "terms_of_reference",
+            r"\b(terms of reference|scope|key lines of enquiry|review questions)\b",
+        ),
+        (
+            "methodology",
+            r"\b(methodology|method|review process|the process|approach|learning together|family involvement|involvement of the family|practitioner event)",
+        ),
+        (
+            "recommendations",
+            r"\b(recommendation|what needs to (change|happen)|actions?\b|next steps)",
+        ),
+        (
+            "learning",
+            r"\b(learning|lessons?|what we learn|what went well|good practice|implications for practice)",
+        ),
         ("findings", r"\b(findings?|key issues)\b"),
         ("conclusion", r"\b(conclusions?|concluding|closing remarks)\b"),
-        ("chronology", r"\b(chronology|timeline|summary of events|narrative|what happened|agency involvement|key events|period \d)|^((january|february|march|april|may|june|july|august|september|october|november|december)\s+)?(19|20)\d\d\s*(-|–|to)\s*"),
-        ("analysis", r"\b(analysis|appraisal|practice issues|themes?|discussion|evaluation|assessment of practice)\b"),
-        ("background", r"\b(background|family (composition|history|structure|context)|the family|context|history|about the child|pen picture|who was)"),
-        ("introduction", r"\b(introduction|why this case|reason for|purpose|circumstances|overview|summary|executive summary|the case|foreword)"),
+        (
+            "chronology",
+            r"\b(chronology|timeline|summary of events|narrative|what happened|agency involvement|key events|period \d)|^((january|february|march|april|may|june|july|august|september|october|november|december)\s+)?(19|20)\d\d\s*(-|–|to)\s*",
+        ),
+        (
+            "analysis",
+            r"\b(analysis|appraisal|practice issues|themes?|discussion|evaluation|assessment of practice)\b",
+        ),
+        (
+            "background",
+            r"\b(background|family (composition|history|structure|context)|the family|context|history|about the child|pen picture|who was)",
+        ),
+        (
+            "introduction",
+            r"\b(introduction|why this case|reason for|purpose|circumstances|overview|summary|executive summary|the case|foreword)",
+        ),
     )
 )
 # Abbreviations that take a number after them ("para. 4.12", "No. 3"): not an end there.
-_NUMBERED_ABBREVIATIONS = frozenset("para paras no nos vol fig ch pp p s ss ref art reg sec".split())
-_ABBREVIATIONS = frozenset("approx cf ibid al dept est nr st vs viz".split())
-_TITLES = frozenset("mr mrs ms dr prof".split())
+_NUMBERED_ABBREVIATIONS = frozenset(
+    [
+        "para",
+        "paras",
+        "no",
+        "nos",
+        "vol",
+        "fig",
+        "ch",
+        "pp",
+        "p",
+        "s",
+        "ss",
+        "ref",
+        "art",
+        "reg",
+        "sec",
+    ]
+)
+_ABBREVIATIONS = frozenset(["approx", "cf", "ibid", "al", "dept", "est", "nr", "st", "vs", "viz"])
+_TITLES = frozenset(["mr", "mrs", "ms", "dr", "prof"])
 _TERMINAL_TOKENS = frozenset({".", "!", "?", "…", "?!", "!?", "..."})
 _CLOSERS = frozenset({'"', "”", "’", "'", ")", "]"})
 _OPENERS = frozenset({'"', "“", "‘", "'", "(", "["})
@@ -79,9 +124,12 @@ def scr_sentencizer(doc):
             )
         elif len(text) == 2 and text[1] == "." and text[0].isupper():
             end = True  # "Child A." and "Mr X." end sentences far more often than initials start names
-        elif text.lower() in ("a.m.", "p.m.", "etc."):
-            end = True
-        elif len(text) > 1 and text[-1] in "!?" and not text[0].isalnum():
+        elif (
+            text.lower() in ("a.m.", "p.m.", "etc.")
+            or len(text) > 1
+            and text[-1] in "!?"
+            and not text[0].isalnum()
+        ):
             end = True
         since += 1
         if end:

@@ -31,9 +31,15 @@ if not Span.has_extension("theme_scores"):
     Span.set_extension("theme_scores", getter=_span_scores)
     Span.set_extension(
         "themes",
-        getter=lambda span: None
-        if _span_scores(span) is None
-        else {t: s for t, s in _span_scores(span)["scores"].items() if t in _span_scores(span)["labels"]},
+        getter=lambda span: (
+            None
+            if _span_scores(span) is None
+            else {
+                t: s
+                for t, s in _span_scores(span)["scores"].items()
+                if t in _span_scores(span)["labels"]
+            }
+        ),
     )
 
 
@@ -56,7 +62,9 @@ class ThemeComponent:
             sents = list(doc.sents)
             texts = [s.text.strip() for s in sents]
             inputs = [
-                SentenceInput(t, texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else "")
+                SentenceInput(
+                    t, texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else ""
+                )
                 for i, t in enumerate(texts)
             ]
             out.append((sents, self.model.predict_proba(inputs)))
@@ -72,9 +80,15 @@ class ThemeComponent:
                     "labels": [t for j, t in enumerate(THEME_IDS) if carried[i, j]],
                 }
             doc._.scr_sentence_scores = table
-            doc_scores = {t: float(scores[:, j].max()) if len(sents) else 0.0 for j, t in enumerate(THEME_IDS)}
+            doc_scores = {
+                t: float(scores[:, j].max()) if len(sents) else 0.0 for j, t in enumerate(THEME_IDS)
+            }
             doc._.theme_scores = doc_scores
-            doc._.themes = {t: doc_scores[t] for j, t in enumerate(THEME_IDS) if len(sents) and carried[:, j].any()}
+            doc._.themes = {
+                t: doc_scores[t]
+                for j, t in enumerate(THEME_IDS)
+                if len(sents) and carried[:, j].any()
+            }
 
     def __call__(self, doc):
         self.set_annotations([doc], self.predict([doc]))

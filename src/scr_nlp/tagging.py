@@ -29,8 +29,13 @@ class TaggedSentence:
 
     def to_dict(self) -> dict:
         return {
-            "start": self.start, "end": self.end, "text": self.text, "section": self.section,
-            "para": self.para, "labels": list(self.labels), "scores": self.scores,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "section": self.section,
+            "para": self.para,
+            "labels": list(self.labels),
+            "scores": self.scores,
         }
 
 
@@ -48,8 +53,13 @@ class TagResult:
 
     def to_dict(self) -> dict:
         return {
-            "doc_id": self.doc_id, "path": self.path, "sha256": self.sha256, "meta": self.meta,
-            "model": self.model, "labels": list(self.labels), "scores": self.scores,
+            "doc_id": self.doc_id,
+            "path": self.path,
+            "sha256": self.sha256,
+            "meta": self.meta,
+            "model": self.model,
+            "labels": list(self.labels),
+            "scores": self.scores,
             "sentences": [s.to_dict() for s in self.sentences],
         }
 
@@ -77,7 +87,11 @@ class Tagger:
 
     @property
     def model_info(self) -> dict:
-        return {"name": self.model.name, "type": self.model.type_name, "version": self.model.version}
+        return {
+            "name": self.model.name,
+            "type": self.model.type_name,
+            "version": self.model.version,
+        }
 
     def tag(
         self,
@@ -93,7 +107,9 @@ class Tagger:
         else:
             import hashlib
 
-            raw = RawDocument("<text>", hashlib.sha256(source.encode()).hexdigest(), "string", source)
+            raw = RawDocument(
+                "<text>", hashlib.sha256(source.encode()).hexdigest(), "string", source
+            )
         return next(self.tag_many([raw], [doc_id], [meta]))
 
     def tag_many(
@@ -112,31 +128,48 @@ class Tagger:
         ):
             yield self.tag_segmented(seg, doc_id, meta)
 
-    def tag_segmented(self, seg: SegmentedDocument, doc_id: str | None = None, meta: dict | None = None) -> TagResult:
+    def tag_segmented(
+        self, seg: SegmentedDocument, doc_id: str | None = None, meta: dict | None = None
+    ) -> TagResult:
         from scr_nlp.models.base import SentenceInput
 
         sents = seg.sentences
         inputs = [
-            SentenceInput(s.text, sents[i - 1].text if i else "", sents[i + 1].text if i + 1 < len(sents) else "")
+            SentenceInput(
+                s.text,
+                sents[i - 1].text if i else "",
+                sents[i + 1].text if i + 1 < len(sents) else "",
+            )
             for i, s in enumerate(sents)
         ]
         scores = self.model.predict_proba(inputs)
         carried = scores >= self._thresholds
         tagged = tuple(
             TaggedSentence(
-                s.start, s.end, s.text, s.section, s.para,
+                s.start,
+                s.end,
+                s.text,
+                s.section,
+                s.para,
                 tuple(t for j, t in enumerate(THEME_IDS) if carried[i, j]),
                 {t: round(float(scores[i, j]), _DIGITS) for j, t in enumerate(THEME_IDS)},
             )
             for i, s in enumerate(sents)
         )
         doc_scores = {
-            t: round(float(scores[:, j].max()) if len(sents) else 0.0, _DIGITS) for j, t in enumerate(THEME_IDS)
+            t: round(float(scores[:, j].max()) if len(sents) else 0.0, _DIGITS)
+            for j, t in enumerate(THEME_IDS)
         }
         labels = tuple(t for j, t in enumerate(THEME_IDS) if len(sents) and carried[:, j].any())
         path = seg.raw.path
         return TagResult(
             doc_id=doc_id or (Path(path).stem if path != "<text>" else "text"),
-            path=path, sha256=seg.raw.sha256, meta=dict(meta or {}), model=self.model_info,
-            labels=labels, scores=doc_scores, sentences=tagged, text=seg.raw.text,
+            path=path,
+            sha256=seg.raw.sha256,
+            meta=dict(meta or {}),
+            model=self.model_info,
+            labels=labels,
+            scores=doc_scores,
+            sentences=tagged,
+            text=seg.raw.text,
         )

@@ -21,7 +21,16 @@ def _make(kind, tiny_encoder_dir):
         return LinearThemeClassifier(LinearConfig(c=100.0, min_df=1))
     if kind == "transformer":
         return TransformerThemeClassifier(
-            TransformerConfig(base_model=str(tiny_encoder_dir), epochs=100, batch_size=14, learning_rate=1e-2, warmup_ratio=0.0, weight_decay=0.0, threads=1, freeze_embeddings=False)
+            TransformerConfig(
+                base_model=str(tiny_encoder_dir),
+                epochs=100,
+                batch_size=14,
+                learning_rate=1e-2,
+                warmup_ratio=0.0,
+                weight_decay=0.0,
+                threads=1,
+                freeze_embeddings=False,
+            )
         )
     return KeywordThemeClassifier(KeywordConfig())
 
@@ -82,7 +91,11 @@ def test_negation_marking():
         ("It was not the case that the child was not seen alone.", "child_not_seen", False),
         ("The grandmother's calls were logged as malicious.", "third_party_concerns_ignored", True),
         ("Housing were not invited to the strategy meeting.", "agency_absence", True),
-        ("She was withdrawn from school to be home educated two weeks later.", "home_education_concealment", True),
+        (
+            "She was withdrawn from school to be home educated two weeks later.",
+            "home_education_concealment",
+            True,
+        ),
     ],
 )
 def test_keyword_rules(text, theme, fires):

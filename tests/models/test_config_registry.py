@@ -22,7 +22,9 @@ def test_configs_name_the_bad_value(cls, kwargs, message):
 
 
 def test_config_round_trip_and_unknown_field():
-    assert config_from_dict(LinearConfig, {"c": 2.0, "char_ngram_range": [2, 4]}) == LinearConfig(c=2.0, char_ngram_range=(2, 4))
+    assert config_from_dict(LinearConfig, {"c": 2.0, "char_ngram_range": [2, 4]}) == LinearConfig(
+        c=2.0, char_ngram_range=(2, 4)
+    )
     with pytest.raises(ValueError, match="unknown LinearConfig fields"):
         config_from_dict(LinearConfig, {"colour": "red"})
 

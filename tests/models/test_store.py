@@ -12,7 +12,9 @@ from scr_nlp.taxonomy import THEME_IDS
 
 @pytest.fixture
 def saved(tmp_path):
-    model = ThemeModel(KeywordThemeClassifier(), {t: 0.5 for t in THEME_IDS}, {"type": "keyword", "seed": 1})
+    model = ThemeModel(
+        KeywordThemeClassifier(), {t: 0.5 for t in THEME_IDS}, {"type": "keyword", "seed": 1}
+    )
     return save_model(model, tmp_path / "kw")
 
 

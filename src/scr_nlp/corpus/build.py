@@ -116,7 +116,11 @@ def to_pdf_layout(text: str, spans: list[dict], doc_id: str, genre: str) -> tupl
     lines: list[list[tuple[str, str, int]]] = []  # (kind, text, clean_start)
     paragraphs = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
     headings = [p for _s, p in paragraphs if len(p) < 80 and not re.search(r"[.:;,]$", p)]
-    if len(headings) >= 3 and genre.startswith(("overview", "executive", "domestic")) and rng.random() < 0.6:
+    if (
+        len(headings) >= 3
+        and genre.startswith(("overview", "executive", "domestic"))
+        and rng.random() < 0.6
+    ):
         lines.append([("synth", "Contents", 0)])
         page = 2
         for h in headings[:14]:
@@ -239,7 +243,9 @@ def build_corpus(sources_dir: Path, out_path: Path) -> list[CorpusDocument]:
             meta["layout"] = "pdf_extracted"
         else:
             meta["layout"] = "clean"
-        docs.append(CorpusDocument(src.doc_id, src.genre, text, meta, tuple(spans), splits[src.doc_id]))
+        docs.append(
+            CorpusDocument(src.doc_id, src.genre, text, meta, tuple(spans), splits[src.doc_id])
+        )
     docs = snap_spans_to_sentences(docs)
     write_documents(docs, out_path)
     return docs

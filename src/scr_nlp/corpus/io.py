@@ -98,7 +98,9 @@ def _document(record: object, path: Path, number: int) -> CorpusDocument:
     )
 
 
-def load_documents(path: str | Path | None = None, split: str | None = None) -> list[CorpusDocument]:
+def load_documents(
+    path: str | Path | None = None, split: str | None = None
+) -> list[CorpusDocument]:
     docs = list(iter_documents(path))
     if split is None:
         return docs

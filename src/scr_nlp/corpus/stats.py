@@ -32,16 +32,16 @@ def corpus_stats(path: str | Path | None = None) -> dict:
         field: dict(sorted(Counter(str(d.meta.get(field)) for d in docs).items()))
         for field in COHORT_FIELDS
     }
-    multi = sum(
-        1 for d in docs if len({lab for sp in d.spans for lab in sp["labels"]}) >= 2
-    )
+    multi = sum(1 for d in docs if len({lab for sp in d.spans for lab in sp["labels"]}) >= 2)
     return {
         "documents": len(docs),
         "documents_per_split": dict(Counter(d.split or "none" for d in docs)),
         "sentences": len(sentences),
         "sentences_per_split": dict(sent_count),
         "words": sum(len(d.text.split()) for d in docs),
-        "positives": {t: {**dict(positives[t]), "total": sum(positives[t].values())} for t in THEME_IDS},
+        "positives": {
+            t: {**dict(positives[t]), "total": sum(positives[t].values())} for t in THEME_IDS
+        },
         "documents_with_theme": {t: len(docs_with[t]) for t in THEME_IDS},
         "hard_negatives": {**dict(hard), "total": sum(hard.values())},
         "no_theme_documents": len(docs) - len(themed_docs),

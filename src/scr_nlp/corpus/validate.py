@@ -49,9 +49,7 @@ def validate_corpus(path: str | Path | None = None, require_split: bool = True) 
     for doc in docs:
         where = f"{path}:{doc.line} ({doc.doc_id})"
         if doc.doc_id in seen_ids:
-            problems.append(
-                Problem("error", where, f"doc_id repeats line {seen_ids[doc.doc_id]}")
-            )
+            problems.append(Problem("error", where, f"doc_id repeats line {seen_ids[doc.doc_id]}"))
         seen_ids[doc.doc_id] = doc.line
         problems.extend(_check_document(doc, where, require_split))
     problems.extend(_check_boundaries(docs, path))
@@ -92,7 +90,9 @@ def _check_document(doc: CorpusDocument, where: str, require_split: bool) -> lis
     previous_end = 0
     for span in sorted(doc.spans, key=lambda s: s["start"]):
         start, end, labels = span["start"], span["end"], span["labels"]
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(doc.text)):
+        if not (
+            isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(doc.text)
+        ):
             err(f"span {start}-{end} is outside the text (length {len(doc.text)})")
             continue
         if start < previous_end:
@@ -160,7 +160,11 @@ def _check_duplicates(docs: list[CorpusDocument], path: Path) -> list[Problem]:
         splits = {o[1] for o in occurrences}
         level = "error" if len(splits) > 1 else "warning"
         out.append(
-            Problem(level, str(path), f"sentence repeated in {docs_} ({sorted(map(str, splits))}): {occurrences[0][2][:80]!r}")
+            Problem(
+                level,
+                str(path),
+                f"sentence repeated in {docs_} ({sorted(map(str, splits))}): {occurrences[0][2][:80]!r}",
+            )
         )
     # Near duplicates: candidate pairs share an uncommon word trigram.
     index: dict[str, list[int]] = defaultdict(list)

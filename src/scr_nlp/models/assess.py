@@ -21,8 +21,12 @@ def keyword_comparator(corpus: Path | None) -> ThemeModel:
 
     classifier = KeywordThemeClassifier()
     dev = labelled_sentences(load_documents(corpus, "dev"))
-    thresholds = choose_thresholds(label_matrix([s.labels for s in dev]), classifier.predict_proba(as_inputs(dev)))
-    return ThemeModel(classifier, thresholds, {"type": "keyword", "version": "v1", "name": "keyword (rules)"})
+    thresholds = choose_thresholds(
+        label_matrix([s.labels for s in dev]), classifier.predict_proba(as_inputs(dev))
+    )
+    return ThemeModel(
+        classifier, thresholds, {"type": "keyword", "version": "v1", "name": "keyword (rules)"}
+    )
 
 
 def evaluate_model(
@@ -53,7 +57,9 @@ def evaluate_model(
             "metrics": evaluate_scores(gold, m.predict_proba(inputs), thresholds, doc_ids, hard),
         }
     results["macro_f1_gain_over_keyword"] = round(
-        results["model"]["metrics"]["sentence"]["macro_f1"] - results["keyword"]["metrics"]["sentence"]["macro_f1"], 4
+        results["model"]["metrics"]["sentence"]["macro_f1"]
+        - results["keyword"]["metrics"]["sentence"]["macro_f1"],
+        4,
     )
     return results
 
@@ -82,11 +88,17 @@ def evaluation_markdown(results: dict) -> str:
         for t in THEMES:
             s = m["metrics"][level]["per_theme"][t.id]
             kw = k["metrics"][level]["per_theme"][t.id]
-            lines.append(f"| {t.id} | {level} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {kw['f1']:.3f} |")
+            lines.append(
+                f"| {t.id} | {level} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {kw['f1']:.3f} |"
+            )
     for level in ("sentence", "document"):
         mm, kk = m["metrics"][level], k["metrics"][level]
-        lines.append(f"| **macro** | {level} | {mm['macro_precision']:.3f} | {mm['macro_recall']:.3f} | **{mm['macro_f1']:.3f}** | {kk['macro_f1']:.3f} |")
-        lines.append(f"| micro | {level} | {mm['micro']['precision']:.3f} | {mm['micro']['recall']:.3f} | {mm['micro_f1']:.3f} | {kk['micro_f1']:.3f} |")
+        lines.append(
+            f"| **macro** | {level} | {mm['macro_precision']:.3f} | {mm['macro_recall']:.3f} | **{mm['macro_f1']:.3f}** | {kk['macro_f1']:.3f} |"
+        )
+        lines.append(
+            f"| micro | {level} | {mm['micro']['precision']:.3f} | {mm['micro']['recall']:.3f} | {mm['micro_f1']:.3f} | {kk['micro_f1']:.3f} |"
+        )
     ms, ks = m["metrics"]["sentence"], k["metrics"]["sentence"]
     lines += [
         "",

@@ -25,11 +25,19 @@ class LinearConfig:
 
     def __post_init__(self):
         _check(self.c > 0, f"c must be positive, got {self.c}")
-        _check(1 <= self.word_ngram_max <= 3, f"word_ngram_max must be 1-3, got {self.word_ngram_max}")
+        _check(
+            1 <= self.word_ngram_max <= 3, f"word_ngram_max must be 1-3, got {self.word_ngram_max}"
+        )
         lo, hi = self.char_ngram_range
-        _check(1 <= lo <= hi <= 6, f"char_ngram_range must satisfy 1 <= lo <= hi <= 6, got {self.char_ngram_range}")
+        _check(
+            1 <= lo <= hi <= 6,
+            f"char_ngram_range must satisfy 1 <= lo <= hi <= 6, got {self.char_ngram_range}",
+        )
         _check(self.min_df >= 1, f"min_df must be >= 1, got {self.min_df}")
-        _check(0 <= self.context_weight <= 1, f"context_weight must be in [0, 1], got {self.context_weight}")
+        _check(
+            0 <= self.context_weight <= 1,
+            f"context_weight must be in [0, 1], got {self.context_weight}",
+        )
 
 
 @dataclass(frozen=True)
@@ -51,9 +59,13 @@ class TransformerConfig:
     def __post_init__(self):
         _check(self.epochs >= 1, f"epochs must be >= 1, got {self.epochs}")
         _check(self.batch_size >= 1, f"batch_size must be >= 1, got {self.batch_size}")
-        _check(0 < self.learning_rate < 1, f"learning_rate must be in (0, 1), got {self.learning_rate}")
+        _check(
+            0 < self.learning_rate < 1, f"learning_rate must be in (0, 1), got {self.learning_rate}"
+        )
         _check(16 <= self.max_length <= 512, f"max_length must be 16-512, got {self.max_length}")
-        _check(0 <= self.warmup_ratio < 1, f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
+        _check(
+            0 <= self.warmup_ratio < 1, f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}"
+        )
         _check(self.threads >= 1, f"threads must be >= 1, got {self.threads}")
 
 
@@ -65,7 +77,10 @@ class KeywordConfig:
     negation_window: int = 4
 
     def __post_init__(self):
-        _check(0 <= self.negation_window <= 10, f"negation_window must be 0-10, got {self.negation_window}")
+        _check(
+            0 <= self.negation_window <= 10,
+            f"negation_window must be 0-10, got {self.negation_window}",
+        )
 
 
 def config_to_dict(config) -> dict:

@@ -10,15 +10,24 @@ from scr_nlp.taxonomy import THEME_IDS
 def label_matrix(labels: Sequence[Sequence[str]]):
     import numpy as np
 
-    return np.array([[t in lab for t in THEME_IDS] for lab in labels], dtype=bool).reshape(-1, len(THEME_IDS))
+    return np.array([[t in lab for t in THEME_IDS] for lab in labels], dtype=bool).reshape(
+        -1, len(THEME_IDS)
+    )
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "support": int(tp + fn), "tp": int(tp), "fp": int(fp), "fn": int(fn)}
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "support": int(tp + fn),
+        "tp": int(tp),
+        "fp": int(fp),
+        "fn": int(fn),
+    }
 
 
 def choose_thresholds(gold, scores) -> dict[str, float]:
@@ -55,9 +64,18 @@ def score_block(gold, pred) -> dict:
         per[theme] = _prf(tp, fp, fn)
         totals = [totals[0] + tp, totals[1] + fp, totals[2] + fn]
     micro = _prf(*totals)
-    macro = {k: round(sum(per[t][k] for t in THEME_IDS) / len(THEME_IDS), 4) for k in ("precision", "recall", "f1")}
-    return {"per_theme": per, "macro_f1": macro["f1"], "macro_precision": macro["precision"],
-            "macro_recall": macro["recall"], "micro_f1": micro["f1"], "micro": micro}
+    macro = {
+        k: round(sum(per[t][k] for t in THEME_IDS) / len(THEME_IDS), 4)
+        for k in ("precision", "recall", "f1")
+    }
+    return {
+        "per_theme": per,
+        "macro_f1": macro["f1"],
+        "macro_precision": macro["precision"],
+        "macro_recall": macro["recall"],
+        "micro_f1": micro["f1"],
+        "micro": micro,
+    }
 
 
 def evaluate_scores(gold, scores, thresholds, doc_ids, hard_negative=None) -> dict:
@@ -68,7 +86,9 @@ def evaluate_scores(gold, scores, thresholds, doc_ids, hard_negative=None) -> di
     pred = scores >= thr
     sentence = score_block(gold, pred)
     no_theme = ~gold.any(axis=1)
-    sentence["false_alarm_rate"] = round(float(pred[no_theme].any(axis=1).mean()) if no_theme.any() else 0.0, 4)
+    sentence["false_alarm_rate"] = round(
+        float(pred[no_theme].any(axis=1).mean()) if no_theme.any() else 0.0, 4
+    )
     sentence["no_theme_sentences"] = int(no_theme.sum())
     if hard_negative is not None and np.any(hard_negative):
         hn = np.asarray(hard_negative, dtype=bool)

@@ -22,7 +22,12 @@ class KeywordThemeClassifier(ThemeClassifier):
     type_name = "keyword"
     version = "v1"
 
-    def __init__(self, config: KeywordConfig | None = None, rules: dict | None = None, guards: list | None = None):
+    def __init__(
+        self,
+        config: KeywordConfig | None = None,
+        rules: dict | None = None,
+        guards: list | None = None,
+    ):
         super().__init__(config or KeywordConfig())
         self.rules = rules if rules is not None else RULES
         self.guards = guards if guards is not None else GUARDS
@@ -50,13 +55,19 @@ class KeywordThemeClassifier(ThemeClassifier):
         return scores
 
     def _negated_before(self, text: str, start: int) -> bool:
-        window = text[:start].split()[-self.config.negation_window :] if self.config.negation_window else []
+        window = (
+            text[:start].split()[-self.config.negation_window :]
+            if self.config.negation_window
+            else []
+        )
         return bool(_NEGATION.search(" ".join(window)))
 
     def predict_proba(self, sentences: list[SentenceInput]):
         import numpy as np
 
-        return np.array([self._score(s.text) for s in sentences], dtype=np.float32).reshape(-1, len(THEME_IDS))
+        return np.array([self._score(s.text) for s in sentences], dtype=np.float32).reshape(
+            -1, len(THEME_IDS)
+        )
 
     def save_weights(self, directory: Path) -> list[str]:
         payload = {"rules": {t: self.rules[t] for t in THEME_IDS}, "guards": self.guards}

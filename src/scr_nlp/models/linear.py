@@ -13,9 +13,24 @@ from scr_nlp.taxonomy import THEME_IDS
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
 _NEGATION_CUES = frozenset(
-    "not no never neither nor without none nobody nothing cannot unable failed lack absence".split()
+    [
+        "not",
+        "no",
+        "never",
+        "neither",
+        "nor",
+        "without",
+        "none",
+        "nobody",
+        "nothing",
+        "cannot",
+        "unable",
+        "failed",
+        "lack",
+        "absence",
+    ]
 )
-_SCOPE_END = frozenset(".,;:!?()\"")
+_SCOPE_END = frozenset('.,;:!?()"')
 _NEGATION_SCOPE = 4
 
 
@@ -54,16 +69,28 @@ class LinearThemeClassifier(ThemeClassifier):
 
         cfg = self.config
         word = TfidfVectorizer(
-            ngram_range=(1, cfg.word_ngram_max), min_df=cfg.min_df, sublinear_tf=True,
-            token_pattern=r"\S+", lowercase=False, dtype=_float32(),
+            ngram_range=(1, cfg.word_ngram_max),
+            min_df=cfg.min_df,
+            sublinear_tf=True,
+            token_pattern=r"\S+",
+            lowercase=False,
+            dtype=_float32(),
         )
         char = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=tuple(cfg.char_ngram_range), min_df=cfg.min_df,
-            sublinear_tf=True, max_features=120_000, dtype=_float32(),
+            analyzer="char_wb",
+            ngram_range=tuple(cfg.char_ngram_range),
+            min_df=cfg.min_df,
+            sublinear_tf=True,
+            max_features=120_000,
+            dtype=_float32(),
         )
         context = TfidfVectorizer(
-            ngram_range=(1, 1), min_df=cfg.min_df, sublinear_tf=True,
-            token_pattern=r"\S+", lowercase=False, dtype=_float32(),
+            ngram_range=(1, 1),
+            min_df=cfg.min_df,
+            sublinear_tf=True,
+            token_pattern=r"\S+",
+            lowercase=False,
+            dtype=_float32(),
         )
         return word, char, context
 
@@ -103,8 +130,11 @@ class LinearThemeClassifier(ThemeClassifier):
                     f"{theme!r}; every theme needs both positives and negatives"
                 )
             clf = LogisticRegression(
-                C=self.config.c, class_weight="balanced", solver="liblinear",
-                max_iter=2000, random_state=self.config.seed,
+                C=self.config.c,
+                class_weight="balanced",
+                solver="liblinear",
+                max_iter=2000,
+                random_state=self.config.seed,
             )
             clf.fit(X, y)
             coefs.append(clf.coef_[0].astype(np.float32))
@@ -137,7 +167,9 @@ class LinearThemeClassifier(ThemeClassifier):
             vocab[name] = terms
             arrays[f"idf_{name}"] = vec.idf_.astype(np.float32)
         save_file(arrays, str(directory / "linear.safetensors"))
-        (directory / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+        (directory / "vocabulary.json").write_text(
+            json.dumps(vocab, ensure_ascii=False), encoding="utf-8"
+        )
         return ["linear.safetensors", "vocabulary.json"]
 
     @classmethod
@@ -148,7 +180,11 @@ class LinearThemeClassifier(ThemeClassifier):
         arrays = load_file(str(directory / "linear.safetensors"))
         vocab = json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
         model.word_, model.char_, model.context_ = model._vectorizers()
-        for name, vec in (("word", model.word_), ("char", model.char_), ("context", model.context_)):
+        for name, vec in (
+            ("word", model.word_),
+            ("char", model.char_),
+            ("context", model.context_),
+        ):
             vec.vocabulary_ = {term: i for i, term in enumerate(vocab[name])}
             vec.idf_ = arrays[f"idf_{name}"].astype("float64")
         model.coef_ = arrays["coef"]

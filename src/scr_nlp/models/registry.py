@@ -37,9 +37,24 @@ def _import(spec: str):
 MODEL_TYPES: dict[str, ModelType] = {
     t.name: t
     for t in (
-        ModelType("linear", "v1", "scr_nlp.models.linear:LinearThemeClassifier", "scr_nlp.models.config:LinearConfig"),
-        ModelType("transformer", "v1", "scr_nlp.models.transformer:TransformerThemeClassifier", "scr_nlp.models.config:TransformerConfig"),
-        ModelType("keyword", "v1", "scr_nlp.models.keyword:KeywordThemeClassifier", "scr_nlp.models.config:KeywordConfig"),
+        ModelType(
+            "linear",
+            "v1",
+            "scr_nlp.models.linear:LinearThemeClassifier",
+            "scr_nlp.models.config:LinearConfig",
+        ),
+        ModelType(
+            "transformer",
+            "v1",
+            "scr_nlp.models.transformer:TransformerThemeClassifier",
+            "scr_nlp.models.config:TransformerConfig",
+        ),
+        ModelType(
+            "keyword",
+            "v1",
+            "scr_nlp.models.keyword:KeywordThemeClassifier",
+            "scr_nlp.models.config:KeywordConfig",
+        ),
     )
 }
 

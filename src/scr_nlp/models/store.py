@@ -7,6 +7,7 @@ sha256 of every weight file), ``MODEL_CARD.md`` and weights in safe formats.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,7 +19,13 @@ from pathlib import Path
 from scr_nlp.errors import ModelError
 from scr_nlp.models.config import config_from_dict, config_to_dict
 from scr_nlp.models.registry import get_model_type
-from scr_nlp.taxonomy import CODEBOOK_VERSION, THEME_IDS, THEMES, TaxonomyMismatchError, check_theme_ids
+from scr_nlp.taxonomy import (
+    CODEBOOK_VERSION,
+    THEME_IDS,
+    THEMES,
+    TaxonomyMismatchError,
+    check_theme_ids,
+)
 
 FORMAT_VERSION = 1
 REPO_MODELS = Path(__file__).resolve().parents[3] / "models"
@@ -72,11 +79,17 @@ def library_versions() -> dict[str, str]:
     from importlib import metadata
 
     out = {"python": platform.python_version()}
-    for dist in ("scr-nlp", "scikit-learn", "numpy", "torch", "transformers", "spacy", "safetensors"):
-        try:
+    for dist in (
+        "scr-nlp",
+        "scikit-learn",
+        "numpy",
+        "torch",
+        "transformers",
+        "spacy",
+        "safetensors",
+    ):
+        with contextlib.suppress(metadata.PackageNotFoundError):
             out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            pass
     return out
 
 
@@ -104,7 +117,9 @@ def save_model(model: ThemeModel, directory: Path) -> Path:
         "versions": library_versions(),
         "files": {name: sha256_file(tmp / name) for name in sorted(files)},
     }
-    (tmp / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp / "meta.json").write_text(
+        json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     from scr_nlp.models.card import model_card
 
     (tmp / "MODEL_CARD.md").write_text(model_card(meta), encoding="utf-8")
@@ -123,7 +138,9 @@ def resolve_model_path(path: str | Path | None) -> Path:
         return candidate
     default_file = models_dir() / "default.json"
     if not default_file.exists():
-        raise ModelError(f"no default model: {default_file} is missing (run `make models` or pass --model)")
+        raise ModelError(
+            f"no default model: {default_file} is missing (run `make models` or pass --model)"
+        )
     name = json.loads(default_file.read_text())["default"]
     return models_dir() / name
 

@@ -56,7 +56,9 @@ def train_model(
         classifier.fit(as_inputs(train), [s.labels for s in train], progress=progress)
         scores = classifier.predict_proba(as_inputs(dev))
         thresholds = choose_thresholds(dev_gold, scores)
-        metrics = evaluate_scores(dev_gold, scores, thresholds, [s.doc_id for s in dev], [s.hard_negative for s in dev])
+        metrics = evaluate_scores(
+            dev_gold, scores, thresholds, [s.doc_id for s in dev], [s.hard_negative for s in dev]
+        )
         macro = metrics["sentence"]["macro_f1"]
         log(f"  dev sentence macro-F1 {macro:.3f}")
         if best is None or macro > best[0]:

@@ -50,16 +50,24 @@ class TransformerThemeClassifier(ThemeClassifier):
         cfg = self.config
         if cfg.use_context:
             return self.tokenizer_(
-                [s.text for s in sentences], [_context(s) or "-" for s in sentences],
-                truncation="only_second", max_length=cfg.max_length,
+                [s.text for s in sentences],
+                [_context(s) or "-" for s in sentences],
+                truncation="only_second",
+                max_length=cfg.max_length,
             )
-        return self.tokenizer_([s.text for s in sentences], truncation=True, max_length=cfg.max_length)
+        return self.tokenizer_(
+            [s.text for s in sentences], truncation=True, max_length=cfg.max_length
+        )
 
     def fit(self, sentences, labels, progress=None):
         import numpy as np
         import torch
         from datasets import Dataset
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+        from transformers import (
+            AutoModelForSequenceClassification,
+            AutoTokenizer,
+            get_linear_schedule_with_warmup,
+        )
 
         cfg = self.config
         torch.manual_seed(cfg.seed)
@@ -67,16 +75,22 @@ class TransformerThemeClassifier(ThemeClassifier):
         source = base_model_dir(cfg.base_model)
         self.tokenizer_ = AutoTokenizer.from_pretrained(source, local_files_only=True)
         self.model_ = AutoModelForSequenceClassification.from_pretrained(
-            source, local_files_only=True, num_labels=len(THEME_IDS),
-            problem_type="multi_label_classification", ignore_mismatched_sizes=True,
-            id2label=dict(enumerate(THEME_IDS)), label2id={t: i for i, t in enumerate(THEME_IDS)},
+            source,
+            local_files_only=True,
+            num_labels=len(THEME_IDS),
+            problem_type="multi_label_classification",
+            ignore_mismatched_sizes=True,
+            id2label=dict(enumerate(THEME_IDS)),
+            label2id={t: i for i, t in enumerate(THEME_IDS)},
         )
         y = np.array([[t in lab for t in THEME_IDS] for lab in labels], dtype=np.float32)
         encoded = self._encode(sentences)
         data = Dataset.from_dict({**encoded, "labels": y.tolist()})
         order_rng = np.random.default_rng(cfg.seed)
         positives = y.sum(axis=0)
-        pos_weight = torch.tensor(np.clip((len(y) - positives) / np.maximum(positives, 1), 1.0, 8.0) ** 0.5)
+        pos_weight = torch.tensor(
+            np.clip((len(y) - positives) / np.maximum(positives, 1), 1.0, 8.0) ** 0.5
+        )
         loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight.float())
         # The word-embedding matrix is most of the parameters; freezing it halves the step
         # time on CPU and keeps the pretrained vocabulary intact on a small corpus.
@@ -86,7 +100,9 @@ class TransformerThemeClassifier(ThemeClassifier):
         lengths = np.array([len(ids) for ids in encoded["input_ids"]])
         steps_per_epoch = (len(data) + cfg.batch_size - 1) // cfg.batch_size
         total = steps_per_epoch * cfg.epochs
-        optimizer = torch.optim.AdamW(trainable, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+        optimizer = torch.optim.AdamW(
+            trainable, lr=cfg.learning_rate, weight_decay=cfg.weight_decay
+        )
         schedule = get_linear_schedule_with_warmup(optimizer, int(total * cfg.warmup_ratio), total)
         self.model_.train()
         for _epoch in range(cfg.epochs):
@@ -107,7 +123,9 @@ class TransformerThemeClassifier(ThemeClassifier):
         return self
 
     def _collate(self, batch):
-        features = [{k: batch[k][i] for k in batch.column_names if k != "labels"} for i in range(len(batch))]
+        features = [
+            {k: batch[k][i] for k in batch.column_names if k != "labels"} for i in range(len(batch))
+        ]
         return self.tokenizer_.pad(features, return_tensors="pt")
 
     def predict_proba(self, sentences):
@@ -146,11 +164,15 @@ class TransformerThemeClassifier(ThemeClassifier):
         torch.set_num_threads(config.threads)
         model = cls(config)
         model.tokenizer_ = AutoTokenizer.from_pretrained(directory, local_files_only=True)
-        model.model_ = AutoModelForSequenceClassification.from_pretrained(directory, local_files_only=True)
+        model.model_ = AutoModelForSequenceClassification.from_pretrained(
+            directory, local_files_only=True
+        )
         model.model_.eval()
         labels = [model.model_.config.id2label[i] for i in range(model.model_.config.num_labels)]
         if tuple(labels) != THEME_IDS:
-            raise ModelError(f"{directory}: encoder head labels {labels} differ from the taxonomy {list(THEME_IDS)}")
+            raise ModelError(
+                f"{directory}: encoder head labels {labels} differ from the taxonomy {list(THEME_IDS)}"
+            )
         return model
 
 
