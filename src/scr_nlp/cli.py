@@ -345,6 +345,34 @@ def report(
     _out(f"wrote {out}")
 
 
+@models_app.command("list")
+def models_list(
+    format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
+) -> None:
+    """Show installed models, their dev scores, and the default (*)."""
+    from scr_nlp.models.catalog import list_models
+
+    models = list_models()
+    if format is TableOrJson.json:
+        _out(json.dumps(models, indent=1))
+        return
+    _out(f"{'':2}{'name':<22}{'type':<13}{'dev sent F1':>12}{'dev doc F1':>12}")
+    for m in models:
+        sent, doc = m["dev_sentence_macro_f1"], m["dev_document_macro_f1"]
+        _out(
+            f"{'*' if m['default'] else ' ':2}{m['name']:<22}{m['type'] + ' ' + m['version']:<13}"
+            f"{sent if sent is not None else '-':>12}{doc if doc is not None else '-':>12}"
+        )
+
+
+@models_app.command("use")
+def models_use(name: Annotated[str, typer.Argument(help="Model directory name under models/.")]) -> None:
+    """Make NAME the default model (checked for integrity first)."""
+    from scr_nlp.models.catalog import use_model
+
+    _out(f"default model is now {use_model(name)}")
+
+
 def main() -> None:
     debug = os.environ.get("SCR_NLP_DEBUG") == "1"
     try:

@@ -65,7 +65,8 @@ function render(){
 }
 document.querySelectorAll('.filters select').forEach(s => s.addEventListener('change', render));
 render();
-const first = document.querySelector('tr.doc'); if (first) first.click();
+const firstWithEvidence = DATA.documents.findIndex(d => d.labels.length);
+const first = document.querySelector(`tr.doc[data-i="${Math.max(0, firstWithEvidence)}"]`); if (first) first.click();
 """
 
 
