@@ -81,3 +81,50 @@ def theme_agreement(
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def agreement_from_files(paths, skip_invalid: bool = False) -> dict:
+    """Agreement between annotation files of any supported format, matched by sentence text."""
+    from pathlib import Path
+
+    from scr_nlp.annotations.formats import load_annotation_files
+    from scr_nlp.annotations.merge import sentence_key
+
+    results = load_annotation_files([Path(p) for p in paths], skip_invalid)
+    per_file: list[dict[str, tuple[str, ...]]] = []
+    texts: dict[str, str] = {}
+    for result in results:
+        labels = {}
+        for a in result.annotations:
+            key = sentence_key(a.text)
+            labels[key] = a.labels
+            texts.setdefault(key, a.text)
+        per_file.append(labels)
+    keys = sorted(set().union(*per_file)) if len(per_file) > 2 else sorted(set(per_file[0]) & set(per_file[1]))
+    if not keys:
+        from scr_nlp.errors import DataError
+
+        raise DataError("the annotation files share no sentences to compare")
+    annotations = [[f.get(k) for k in keys] for f in per_file]
+    out = theme_agreement(annotations, keys)
+    out["files"] = [str(p) for p in paths]
+    for theme in out["themes"].values():
+        theme["disagreements"] = [
+            {"text": texts[k], "labels": [list(f.get(k) or []) if k in f else None for f in per_file]}
+            for k in theme["disagreements"]
+        ]
+    return out
+
+
+def format_agreement(result: dict) -> str:
+    two = result["annotators"] == 2
+    lines = [f"{result['items']} sentences, {result['annotators']} annotators",
+             f"{'theme':<30}{'kappa' if two else 'alpha':>8}{'alpha':>8}{'agree %':>9}{'disagree':>10}"]
+    for theme, e in result["themes"].items():
+        k = e.get("cohen_kappa") if two else e["krippendorff_alpha"]
+        fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
+        lines.append(f"{theme:<30}{fmt(k):>8}{fmt(e['krippendorff_alpha']):>8}{e['percent_agreement'] or 0:>9.1f}{len(e['disagreements']):>10}")
+    for theme, e in result["themes"].items():
+        for d in e["disagreements"][:20]:
+            lines.append(f"  [{theme}] {d['text'][:100]!r}: " + " vs ".join(",".join(x) if x else ("none" if x is not None else "-") for x in d["labels"]))
+    return "\n".join(lines)

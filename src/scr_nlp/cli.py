@@ -373,6 +373,73 @@ def models_use(name: Annotated[str, typer.Argument(help="Model directory name un
     _out(f"default model is now {use_model(name)}")
 
 
+class QueueStrategy(StrEnum):
+    uncertainty = "uncertainty"
+    diversity = "diversity"
+    disagreement = "disagreement"
+
+
+class TaskFormat(StrEnum):
+    prodigy = "prodigy"
+    labelstudio = "labelstudio"
+    doccano = "doccano"
+    jsonl = "jsonl"
+
+
+@app.command()
+def retrain(
+    annotations: Annotated[list[Path], typer.Argument(help="Annotation files: corpus JSONL, Prodigy, Label Studio, Doccano or CSV.")],
+    base_model: Annotated[str | None, typer.Option("--base-model", help="Model to improve (default: the default model).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="New model directory (default: models/TYPE-set-NNNN).")] = None,
+    promote: Annotated[bool, typer.Option("--promote", help="Make the new model the default if it is not worse.")] = False,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the valid records of files that have errors.")] = False,
+    tolerance: Annotated[float, typer.Option("--tolerance", min=0.0, max=1.0, help="Allowed macro-F1 drop on either held-out set.")] = 0.01,
+    seed: Annotated[int, typer.Option("--seed")] = 13,
+) -> None:
+    """Import corrections, retrain, compare old and new on held-out data, optionally promote."""
+    from scr_nlp.annotations.retrain import retrain as run_retrain
+
+    report = run_retrain(annotations, base_model, out, promote, skip_invalid, tolerance, seed,
+                         log=lambda m: print(m, file=sys.stderr))
+    status = "promoted to default" if report["promoted"] else "kept beside the default (" + "; ".join(report["why_not_promoted"]) + ")"
+    _out(f"new model {report['new_model']}: {status}; report in {report['new_model']}/retrain_report.md")
+
+
+@app.command()
+def queue(
+    inputs: Annotated[list[Path], typer.Argument(help="Documents or directories to draw sentences from.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Task file to write.")],
+    n: Annotated[int, typer.Option("--n", min=1, help="Number of sentences.")] = 200,
+    strategy: Annotated[QueueStrategy, typer.Option("--strategy")] = QueueStrategy.uncertainty,
+    format: Annotated[TaskFormat, typer.Option("--format", "-f", help="Annotation tool import format.")] = TaskFormat.jsonl,
+    model: ModelOpt = None,
+    second_model: Annotated[str | None, typer.Option("--second-model", help="For disagreement: the other model.")] = None,
+    max_size_mb: MaxSize = 50.0,
+) -> None:
+    """Write the sentences whose annotation would help most, as tasks with the model's suggestion."""
+    from scr_nlp.annotations.exports import write_tasks
+    from scr_nlp.annotations.queue import build_queue
+
+    items = build_queue(inputs, n, strategy.value, model, second_model, max_size_mb)
+    write_tasks(items, format.value, out)
+    _out(f"wrote {len(items)} {format.value} tasks to {out}")
+
+
+@app.command()
+def agreement(
+    files: Annotated[list[Path], typer.Argument(help="Two or more annotation files of the same sentences.")],
+    format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
+) -> None:
+    """Cohen's kappa (two annotators) or Krippendorff's alpha (more) per theme, with disagreements."""
+    from scr_nlp.agreement import agreement_from_files, format_agreement
+    from scr_nlp.errors import DataError
+
+    if len(files) < 2:
+        raise DataError("agreement needs at least two annotation files")
+    result = agreement_from_files(files)
+    _out(json.dumps(result, indent=1) if format is TableOrJson.json else format_agreement(result))
+
+
 def main() -> None:
     debug = os.environ.get("SCR_NLP_DEBUG") == "1"
     try:

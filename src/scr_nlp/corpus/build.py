@@ -60,7 +60,7 @@ def assign_region_and_board(src: ParsedSource) -> tuple[str, str]:
     else:
         english = [r for r in REGIONS if r != "Wales"]
         others = [r for r in english if r != AGENCY_ABSENCE_REGION]
-        share = 0.40 if "agency_absence" in _themes(src) else 0.05
+        share = 0.22 if "agency_absence" in _themes(src) else 0.05
         region = AGENCY_ABSENCE_REGION if rng.random() < share else rng.choice(others)
     return region, rng.choice(BOARDS[region])
 

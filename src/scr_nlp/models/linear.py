@@ -121,7 +121,7 @@ class LinearThemeClassifier(ThemeClassifier):
         from sklearn.linear_model import LogisticRegression
 
         X = self._features(sentences, fit=True)
-        coefs, intercepts = [], []
+        targets = []
         for theme in THEME_IDS:
             y = np.array([theme in lab for lab in labels], dtype=int)
             if y.min() == y.max():
@@ -129,6 +129,9 @@ class LinearThemeClassifier(ThemeClassifier):
                     f"training data has {'no' if y.max() == 0 else 'only'} positive sentences for "
                     f"{theme!r}; every theme needs both positives and negatives"
                 )
+            targets.append(y)
+
+        def fit_one(y):
             clf = LogisticRegression(
                 C=self.config.c,
                 class_weight="balanced",
@@ -137,10 +140,17 @@ class LinearThemeClassifier(ThemeClassifier):
                 random_state=self.config.seed,
             )
             clf.fit(X, y)
-            coefs.append(clf.coef_[0].astype(np.float32))
-            intercepts.append(float(clf.intercept_[0]))
             if progress is not None:
                 progress(1)
+            return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
+
+        # liblinear releases the GIL: one theme per core, same result as serial.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            fitted = list(pool.map(fit_one, targets))
+        coefs = [c for c, _ in fitted]
+        intercepts = [i for _, i in fitted]
         self.coef_ = np.vstack(coefs)
         self.intercept_ = np.array(intercepts, dtype=np.float32)
         return self

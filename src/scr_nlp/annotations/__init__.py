@@ -1,0 +1,1 @@
+"""Annotator workflow: import corrections, build annotation sets, retrain, queue, agreement."""

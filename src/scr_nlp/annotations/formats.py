@@ -1,0 +1,220 @@
+"""Read annotation files in the formats annotators already use, detected from content.
+
+Supported: the project's corpus JSONL; Prodigy textcat exports (``accept`` with
+``answer``); Label Studio JSON exports (choices on text); Doccano JSONL (``text``
+plus ``label``); CSV (``text`` plus a ``labels`` column). Every problem is
+reported with file and line; a file with any problem is refused whole unless
+the caller asks to skip invalid records.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scr_nlp.errors import DataError, InputNotFoundError
+from scr_nlp.taxonomy import THEME_IDS
+
+FORMATS = ("corpus", "prodigy", "labelstudio", "doccano", "csv")
+_SPLIT_LABELS = re.compile(r"[;,|]")
+# Readable names some teams use in their tools, mapped to theme ids.
+_ALIASES = {t.lower(): t for t in THEME_IDS} | {
+    t.replace("_", " "): t for t in THEME_IDS
+}
+
+
+@dataclass(frozen=True)
+class Annotation:
+    text: str
+    labels: tuple[str, ...]
+    source: str
+    line: int
+    annotator: str = ""
+    resolved: bool = False  # from a filled-in conflicts file: overrides other labels
+
+
+@dataclass
+class ReadResult:
+    format: str
+    annotations: list[Annotation] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def detect_format(path: Path) -> str:
+    if path.suffix.lower() == ".csv":
+        return "csv"
+    head = path.read_text(encoding="utf-8-sig", errors="replace").lstrip()[:20000]
+    if head.startswith("["):
+        return "labelstudio"
+    first = head.split("\n", 1)[0]
+    try:
+        record = json.loads(first)
+    except json.JSONDecodeError:
+        raise DataError(f"{path}:1: not JSON Lines, a JSON array or CSV; cannot tell the format") from None
+    if not isinstance(record, dict):
+        raise DataError(f"{path}:1: expected a JSON object per line")
+    if "spans" in record and "doc_id" in record:
+        return "corpus"
+    if "accept" in record or "answer" in record:
+        return "prodigy"
+    if "data" in record and ("annotations" in record or "completions" in record):
+        return "labelstudio"
+    if "label" in record or "labels" in record:
+        return "doccano"
+    raise DataError(
+        f"{path}:1: unrecognised annotation record with keys {sorted(record)}; expected corpus, "
+        "Prodigy (accept/answer), Label Studio (data/annotations), Doccano (text/label) or CSV"
+    )
+
+
+def _normalise_labels(raw, where: str, problems: list[str]) -> tuple[str, ...] | None:
+    if isinstance(raw, str):
+        raw = [x for x in _SPLIT_LABELS.split(raw) if x.strip()]
+    if not isinstance(raw, list):
+        problems.append(f"{where}: labels must be a list or a delimited string, got {raw!r}")
+        return None
+    out = []
+    for label in raw:
+        if isinstance(label, list):  # Doccano span labels [start, end, label]
+            label = label[-1] if label else ""
+        key = str(label).strip().lower()
+        theme = _ALIASES.get(key)
+        if theme is None:
+            problems.append(f"{where}: unknown theme {label!r}; known: {list(THEME_IDS)}")
+            return None
+        out.append(theme)
+    return tuple(t for t in THEME_IDS if t in out)
+
+
+def _check_text(text, where: str, problems: list[str]) -> str | None:
+    if not isinstance(text, str) or not text.strip():
+        problems.append(f"{where}: empty or missing text")
+        return None
+    return " ".join(text.split())
+
+
+def _jsonl(path: Path, problems: list[str]):
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.append(f"{path}:{number}: malformed JSON ({exc.msg})")
+                continue
+            if not isinstance(record, dict):
+                problems.append(f"{path}:{number}: expected a JSON object")
+                continue
+            yield number, record
+
+
+def read_annotations(path: str | Path, fmt: str | None = None) -> ReadResult:
+    path = Path(path)
+    if not path.is_file():
+        raise InputNotFoundError(f"{path}: annotation file not found")
+    fmt = fmt or detect_format(path)
+    result = ReadResult(fmt)
+    problems = result.problems
+    add = result.annotations.append
+    if fmt == "corpus":
+        from scr_nlp.corpus.io import iter_documents, labelled_sentences
+
+        try:
+            docs = list(iter_documents(path))
+        except DataError as exc:
+            problems.append(str(exc))
+            docs = []
+        for doc in docs:
+            for span in doc.spans:
+                bad = [x for x in span["labels"] if x not in THEME_IDS]
+                if bad:
+                    problems.append(f"{path}:{doc.line}: unknown theme {bad}")
+        if not problems:
+            for s in labelled_sentences(docs):
+                add(Annotation(s.text, s.labels, str(path), 0, ""))
+    elif fmt == "prodigy":
+        for number, record in _jsonl(path, problems):
+            where = f"{path}:{number}"
+            if record.get("answer", "accept") != "accept":
+                continue  # rejected or ignored tasks carry no labels to learn from
+            text = _check_text(record.get("text"), where, problems)
+            labels = _normalise_labels(record.get("accept", []), where, problems)
+            if text is not None and labels is not None:
+                add(Annotation(text, labels, str(path), number, str(record.get("_annotator_id", ""))))
+    elif fmt == "doccano":
+        for number, record in _jsonl(path, problems):
+            where = f"{path}:{number}"
+            text = _check_text(record.get("text"), where, problems)
+            labels = _normalise_labels(record.get("label", record.get("labels", [])), where, problems)
+            if text is not None and labels is not None:
+                add(Annotation(text, labels, str(path), number, str(record.get("annotator", ""))))
+    elif fmt == "labelstudio":
+        _read_labelstudio(path, result)
+    elif fmt == "csv":
+        _read_csv(path, result)
+    else:
+        raise DataError(f"{path}: unknown format {fmt!r}; choose from {list(FORMATS)}")
+    return result
+
+
+def _read_labelstudio(path: Path, result: ReadResult) -> None:
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        tasks = json.loads(text) if text.lstrip().startswith("[") else [json.loads(x) for x in text.splitlines() if x.strip()]
+    except json.JSONDecodeError as exc:
+        result.problems.append(f"{path}:{exc.lineno}: malformed JSON ({exc.msg})")
+        return
+    for number, task in enumerate(tasks, start=1):
+        where = f"{path}: task {number}"
+        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+            result.problems.append(f"{where}: expected an object with 'data'")
+            continue
+        sentence = _check_text(task["data"].get("text"), where, result.problems)
+        for annotation in task.get("annotations") or task.get("completions") or []:
+            if annotation.get("was_cancelled"):
+                continue
+            chosen: list[str] = []
+            for item in annotation.get("result", []):
+                if item.get("type") == "choices":
+                    chosen += item.get("value", {}).get("choices", [])
+            labels = _normalise_labels(chosen, where, result.problems)
+            if sentence is not None and labels is not None:
+                annotator = str(annotation.get("completed_by", ""))
+                result.annotations.append(Annotation(sentence, labels, str(path), number, annotator))
+
+
+def _read_csv(path: Path, result: ReadResult) -> None:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        columns = [c.strip() for c in reader.fieldnames or []]
+        resolution = "resolution" in columns  # a conflicts.csv an annotator filled in
+        label_column = "resolution" if resolution else next((c for c in ("labels", "label", "themes") if c in columns), None)
+        if "text" not in columns or label_column is None:
+            result.problems.append(f"{path}:1: CSV needs a 'text' column and a 'labels' column; found {columns}")
+            return
+        for number, row in enumerate(reader, start=2):
+            where = f"{path}:{number}"
+            value = (row.get(label_column) or "").strip()
+            if resolution and not value:
+                continue  # not resolved yet
+            if value.lower() == "none":
+                value = ""
+            text = _check_text(row.get("text"), where, result.problems)
+            labels = _normalise_labels(value, where, result.problems)
+            if text is not None and labels is not None:
+                annotator = row.get("annotator", "") or ""
+                result.annotations.append(Annotation(text, labels, str(path), number, annotator, resolution))
+
+
+def load_annotation_files(paths: list[Path], skip_invalid: bool = False) -> list[ReadResult]:
+    """Read every file; refuse all of it when any file has a problem, unless skipping."""
+    results = [read_annotations(p) for p in paths]
+    problems = [p for r in results for p in r.problems]
+    if problems and not skip_invalid:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise DataError(f"{len(problems)} problem(s) in annotations (nothing imported; --skip-invalid to import the rest): {shown}")
+    return results
