@@ -8,7 +8,7 @@ export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test test-fast lint format bench corpus models retrain clean
+.PHONY: install run test test-fast lint format bench corpus models retrain samples clean
 
 install: $(STAMP)
 
@@ -23,7 +23,8 @@ $(STAMP): pyproject.toml
 
 run: install
 	$(BIN)/scr-nlp tag-batch corpus/samples --manifest corpus/samples/manifest.csv --out results/samples.jsonl --quiet
-	$(BIN)/scr-nlp aggregate results/samples.jsonl --by year_band --by region
+	$(BIN)/scr-nlp aggregate results/samples.jsonl --by year_band
+	$(BIN)/scr-nlp aggregate results/samples.jsonl --by region
 	$(BIN)/scr-nlp report results/samples.jsonl --out report.html
 	@echo "report written to report.html"
 
@@ -34,21 +35,30 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow"
 
+LINTED := src tests benchmarks corpus/tools
+
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 format: install
-	$(BIN)/ruff check --fix src tests benchmarks
-	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix $(LINTED)
+	$(BIN)/ruff format $(LINTED)
 
-bench: install
+# The transformer (about 90 MB) is not committed; it is rebuilt deterministically.
+models/transformer/meta.json: | install
+	$(BIN)/scr-nlp train --model transformer --out models/transformer
+
+bench: install models/transformer/meta.json
 	$(BIN)/python benchmarks/run.py --out BENCHMARKS.md
 
 corpus: install
 	$(BIN)/scr-nlp corpus build
 	$(BIN)/scr-nlp corpus validate
 	$(BIN)/scr-nlp corpus stats
+
+samples: install
+	$(BIN)/python corpus/tools/make_samples.py
 
 models: install
 	$(BIN)/scr-nlp train --model linear --out models/linear

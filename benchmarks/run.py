@@ -40,14 +40,20 @@ def timed(fn, repeat: int = 3):
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scr_nlp", *args], capture_output=True, text=True, check=True)
+    return subprocess.run(
+        [sys.executable, "-m", "scr_nlp", *args], capture_output=True, text=True, check=True
+    )
 
 
 def bench_startup() -> dict:
     runs = []
     for _ in range(5):
         start = time.perf_counter()
-        subprocess.run([str(Path(sys.executable).parent / "scr-nlp"), "--help"], capture_output=True, check=True)
+        subprocess.run(
+            [str(Path(sys.executable).parent / "scr-nlp"), "--help"],
+            capture_output=True,
+            check=True,
+        )
         runs.append(time.perf_counter() - start)
     return {"help_seconds_median": round(statistics.median(runs), 3)}
 
@@ -71,8 +77,12 @@ def bench_segmentation() -> dict:
     segment_text(text)  # warm: spaCy pipeline built once
     seconds, doc = timed(lambda: segment_text(text), 5)
     words = len(text.split())
-    return {"words": words, "sentences": len(doc.sentences), "seconds": round(seconds, 4),
-            "words_per_second": round(words / seconds)}
+    return {
+        "words": words,
+        "sentences": len(doc.sentences),
+        "seconds": round(seconds, 4),
+        "words_per_second": round(words / seconds),
+    }
 
 
 def bench_model(name: str, test_docs) -> dict | None:
@@ -97,12 +107,17 @@ def bench_model(name: str, test_docs) -> dict | None:
     samples = evaluate_model(path, data=SAMPLES / "gold.jsonl")
     meta = model.meta
     return {
-        "name": name, "type": meta["type"], "load_seconds": round(load_seconds, 2),
+        "name": name,
+        "type": meta["type"],
+        "load_seconds": round(load_seconds, 2),
         "training_seconds": meta.get("training_seconds"),
-        "tag_sentences_per_second": round(sentences / seconds), "tag_sentences": sentences,
+        "tag_sentences_per_second": round(sentences / seconds),
+        "tag_sentences": sentences,
         "dev": meta["metrics"]["dev"],
-        "test": results["model"]["metrics"], "keyword_test": results["keyword"]["metrics"],
-        "samples": samples["model"]["metrics"], "keyword_samples": samples["keyword"]["metrics"],
+        "test": results["model"]["metrics"],
+        "keyword_test": results["keyword"]["metrics"],
+        "samples": samples["model"]["metrics"],
+        "keyword_samples": samples["keyword"]["metrics"],
     }
 
 
@@ -121,19 +136,35 @@ def bench_batch(tmp: Path) -> dict:
         target = tmp / f"out{workers}.jsonl"
         start = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "scr_nlp", "tag-batch", str(folder), "--out", str(target), "--workers", str(workers), "--quiet"],
-            capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "scr_nlp",
+                "tag-batch",
+                str(folder),
+                "--out",
+                str(target),
+                "--workers",
+                str(workers),
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
         )
         seconds = time.perf_counter() - start
         if proc.returncode:
             raise RuntimeError(proc.stderr)
-        sentences = sum(len(json.loads(line)["sentences"]) for line in target.read_text().splitlines())
+        sentences = sum(
+            len(json.loads(line)["sentences"]) for line in target.read_text().splitlines()
+        )
         out[f"workers_{workers}"] = {
             "seconds_including_start_up": round(seconds, 2),
             "documents_per_second": round(n / seconds, 2),
             "sentences_per_second": round(sentences / seconds),
         }
-    out["peak_rss_mb_children"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    out["peak_rss_mb_children"] = round(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    )
     return out
 
 
@@ -152,9 +183,16 @@ def bench_tag_file(tmp: Path) -> dict:
         "from scr_nlp.models.store import load_model; m=load_model(None); "
         "print(time.perf_counter()-t)"
     )
-    imports = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
-    return {"words": len(path.read_text().split()), "wall_seconds_median": round(statistics.median(runs), 2),
-            "import_and_model_load_seconds": round(imports, 2)}
+    imports = float(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    return {
+        "words": len(path.read_text().split()),
+        "wall_seconds_median": round(statistics.median(runs), 2),
+        "import_and_model_load_seconds": round(imports, 2),
+    }
 
 
 def bench_linear_training(tmp: Path) -> float:
@@ -165,8 +203,10 @@ def bench_linear_training(tmp: Path) -> float:
 
 def _row(label: str, m: dict) -> str:
     s, d = m["sentence"], m["document"]
-    return (f"| {label} | {s['macro_f1']:.3f} | {s['micro_f1']:.3f} | {d['macro_f1']:.3f} | "
-            f"{s['false_alarm_rate']:.1%} | {s.get('hard_negative_false_alarm_rate', 0):.1%} |")
+    return (
+        f"| {label} | {s['macro_f1']:.3f} | {s['micro_f1']:.3f} | {d['macro_f1']:.3f} | "
+        f"{s['false_alarm_rate']:.1%} | {s.get('hard_negative_false_alarm_rate', 0):.1%} |"
+    )
 
 
 def write_markdown(r: dict, path: Path) -> None:
@@ -193,36 +233,81 @@ def write_markdown(r: dict, path: Path) -> None:
         lines.append(_row(f"{m['name']} ({m['type']})", m["test"]))
     if r["models"]:
         lines.append(_row("keyword comparator", r["models"][0]["keyword_test"]))
-    lines += ["", "Per theme, sentence-level F1 on the test split:", "",
-              "| model | " + " | ".join(THEME_IDS) + " |", "|---|" + "---|" * len(THEME_IDS)]
-    for m in [*r["models"], {"name": "keyword comparator", "type": "keyword", "test": r["models"][0]["keyword_test"]} if r["models"] else None]:
+    lines += [
+        "",
+        "Per theme, sentence-level F1 on the test split:",
+        "",
+        "| model | " + " | ".join(THEME_IDS) + " |",
+        "|---|" + "---|" * len(THEME_IDS),
+    ]
+    for m in [
+        *r["models"],
+        {"name": "keyword comparator", "type": "keyword", "test": r["models"][0]["keyword_test"]}
+        if r["models"]
+        else None,
+    ]:
         if m:
-            lines.append(f"| {m['name']} | " + " | ".join(f"{m['test']['sentence']['per_theme'][t]['f1']:.3f}" for t in THEME_IDS) + " |")
-    lines += ["", "Dev split (model choice) and the separately written sample set (`corpus/samples/gold.jsonl`, 42 documents):", "",
-              "| model | dev sentence macro-F1 | dev document macro-F1 | samples sentence macro-F1 | samples document macro-F1 |", "|---|---|---|---|---|"]
+            lines.append(
+                f"| {m['name']} | "
+                + " | ".join(
+                    f"{m['test']['sentence']['per_theme'][t]['f1']:.3f}" for t in THEME_IDS
+                )
+                + " |"
+            )
+    lines += [
+        "",
+        "Dev split (model choice) and the separately written sample set (`corpus/samples/gold.jsonl`, 42 documents):",
+        "",
+        "| model | dev sentence macro-F1 | dev document macro-F1 | samples sentence macro-F1 | samples document macro-F1 |",
+        "|---|---|---|---|---|",
+    ]
     for m in r["models"]:
-        lines.append(f"| {m['name']} | {m['dev']['sentence']['macro_f1']:.3f} | {m['dev']['document']['macro_f1']:.3f} | "
-                     f"{m['samples']['sentence']['macro_f1']:.3f} | {m['samples']['document']['macro_f1']:.3f} |")
-    lines += ["", "Targets (issue 4): test sentence macro-F1 >= 0.85, document macro-F1 >= 0.92, false alarms <= 3%, "
-              "default beats keyword by >= 0.15 sentence macro-F1. The corpus is team-written; expect lower figures on real reviews.",
-              "", "## Speed", "",
-              "| model | tagging sentences/s (segmentation included, 2 cores) | model load s | training s |", "|---|---|---|---|"]
+        lines.append(
+            f"| {m['name']} | {m['dev']['sentence']['macro_f1']:.3f} | {m['dev']['document']['macro_f1']:.3f} | "
+            f"{m['samples']['sentence']['macro_f1']:.3f} | {m['samples']['document']['macro_f1']:.3f} |"
+        )
+    lines += [
+        "",
+        "Targets (issue 4): test sentence macro-F1 >= 0.85, document macro-F1 >= 0.92, false alarms <= 3%, "
+        "default beats keyword by >= 0.15 sentence macro-F1. The corpus is team-written; expect lower figures on real reviews.",
+        "",
+        "## Speed",
+        "",
+        "| model | tagging sentences/s (segmentation included, 2 cores) | model load s | training s |",
+        "|---|---|---|---|",
+    ]
     for m in r["models"]:
-        lines.append(f"| {m['name']} | {m['tag_sentences_per_second']:,} | {m['load_seconds']} | {m['training_seconds']} |")
-    lines += [f"", f"- Linear training, measured end to end from the CLI in this run: {r['linear_training_seconds']} s (target under 60 s).",
-              f"- `scr-nlp tag FILE` on one {r['tag_file']['words']:,}-word summary with the default model: "
-              f"{r['tag_file']['wall_seconds_median']} s wall (median of 3), of which "
-              f"{r['tag_file']['import_and_model_load_seconds']} s is importing and loading the model.",
-              "", "## Batch tagging (default model)", "",
-              f"{r['batch']['documents']} documents of {r['batch']['words_per_document']:,} words, `scr-nlp tag-batch` "
-              "end to end including process start-up and model loading:", "",
-              "| workers | documents/s | sentences/s | seconds |", "|---|---|---|---|"]
+        lines.append(
+            f"| {m['name']} | {m['tag_sentences_per_second']:,} | {m['load_seconds']} | {m['training_seconds']} |"
+        )
+    lines += [
+        "",
+        f"- Linear training, measured end to end from the CLI in this run: {r['linear_training_seconds']} s (target under 60 s).",
+        f"- `scr-nlp tag FILE` on one {r['tag_file']['words']:,}-word summary with the default model: "
+        f"{r['tag_file']['wall_seconds_median']} s wall (median of 3), of which "
+        f"{r['tag_file']['import_and_model_load_seconds']} s is importing and loading the model.",
+        "",
+        "## Batch tagging (default model)",
+        "",
+        f"{r['batch']['documents']} documents of {r['batch']['words_per_document']:,} words, `scr-nlp tag-batch` "
+        "end to end including process start-up and model loading:",
+        "",
+        "| workers | documents/s | sentences/s | seconds |",
+        "|---|---|---|---|",
+    ]
     for w in (1, 2):
         b = r["batch"][f"workers_{w}"]
-        lines.append(f"| {w} | {b['documents_per_second']} | {b['sentences_per_second']:,} | {b['seconds_including_start_up']} |")
-    lines += ["", f"Peak resident memory of the largest child process: {r['batch']['peak_rss_mb_children']} MB "
-              "(target: 20 documents/s of 3,000-word summaries on 2 cores).", "",
-              "Reproduce: `make bench` (writes this file and `benchmarks/results.json`).", ""]
+        lines.append(
+            f"| {w} | {b['documents_per_second']} | {b['sentences_per_second']:,} | {b['seconds_including_start_up']} |"
+        )
+    lines += [
+        "",
+        f"Peak resident memory of the largest child process: {r['batch']['peak_rss_mb_children']} MB "
+        "(target: 20 documents/s of 3,000-word summaries on 2 cores).",
+        "",
+        "Reproduce: `make bench` (writes this file and `benchmarks/results.json`).",
+        "",
+    ]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -239,7 +324,11 @@ def main() -> None:
             "date": time.strftime("%Y-%m-%d"),
             "startup": bench_startup(),
             "segmentation": bench_segmentation(),
-            "models": [m for m in (bench_model(n, test_docs) for n in ("linear", "transformer", "keyword")) if m],
+            "models": [
+                m
+                for m in (bench_model(n, test_docs) for n in ("linear", "transformer", "keyword"))
+                if m
+            ],
             "linear_training_seconds": bench_linear_training(tmp),
             "tag_file": bench_tag_file(tmp),
             "batch": bench_batch(tmp),

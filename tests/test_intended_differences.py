@@ -21,7 +21,9 @@ def tagged_test_split():
     docs = load_documents(None, "test")
     tagger = Tagger.load()  # the shipped default model
     raws = [RawDocument(d.doc_id, "", "string", d.text) for d in docs]
-    return [r.to_dict() for r in tagger.tag_many(raws, [d.doc_id for d in docs], [d.meta for d in docs])]
+    return [
+        r.to_dict() for r in tagger.tag_many(raws, [d.doc_id for d in docs], [d.meta for d in docs])
+    ]
 
 
 def _share(records, field, values, theme):
@@ -35,4 +37,6 @@ def test_direction_recovered(tagged_test_split, spec):
     result = aggregate(tagged_test_split, [field], min_size=1)
     present = {c["cohort"][field] for c in result["cohorts"]}
     lower = present - set(spec["higher"]) if spec["lower"] == "rest" else set(spec["lower"])
-    assert _share(tagged_test_split, field, set(spec["higher"]), theme) > _share(tagged_test_split, field, lower, theme)
+    assert _share(tagged_test_split, field, set(spec["higher"]), theme) > _share(
+        tagged_test_split, field, lower, theme
+    )

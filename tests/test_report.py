@@ -18,7 +18,9 @@ def results(tiny_model_dir, tmp_path_factory):
     folder = tmp_path_factory.mktemp("docs")
     lines = ["path,region,year"]
     for i in range(12):
-        (folder / f"d{i}.txt").write_text(REVIEW_TEXT if i % 3 else "1.1 Every agency attended the conference.\n")
+        (folder / f"d{i}.txt").write_text(
+            REVIEW_TEXT if i % 3 else "1.1 Every agency attended the conference.\n"
+        )
         lines.append(f"d{i}.txt,{'London' if i % 2 else 'Wales'},{2010 + i}")
     (folder / "manifest.csv").write_text("\n".join(lines) + "\n")
     out = folder / "results.jsonl"
@@ -48,7 +50,9 @@ def test_report_is_self_contained(results, tmp_path):
 
 def test_report_in_headless_browser(results, tmp_path):
     if CHROMIUM is None:
-        pytest.skip("no chromium on this machine (CI installs Debian's chromium): browser test not run")
+        pytest.skip(
+            "no chromium on this machine (CI installs Debian's chromium): browser test not run"
+        )
     from playwright.sync_api import sync_playwright
 
     out = write_report(results, tmp_path / "report.html", ["region", "year_band"])
@@ -56,8 +60,14 @@ def test_report_in_headless_browser(results, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         page = browser.new_page(viewport={"width": 1300, "height": 1800})
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -44,8 +44,10 @@ def main(sample_path: str, *tsvs: str) -> dict:
     out = Path(sample_path).with_suffix(".results.json")
     out.write_text(json.dumps(result, indent=1) + "\n")
     for theme, entry in result["themes"].items():
-        print(f"{theme:<30} kappa {entry['cohen_kappa']}  agreement {entry['percent_agreement']}%  "
-              f"positives {entry['positives']}  disagreements {len(entry['disagreements'])}")
+        print(
+            f"{theme:<30} kappa {entry['cohen_kappa']}  agreement {entry['percent_agreement']}%  "
+            f"positives {entry['positives']}  disagreements {len(entry['disagreements'])}"
+        )
     return result
 
 

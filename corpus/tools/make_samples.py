@@ -14,12 +14,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from scr_nlp.corpus.build import (
+from scr_nlp.corpus.build import (  # noqa: E402
     _rng,
     assign_region_and_board,
     snap_spans_to_sentences,
     to_pdf_layout,
-)  # noqa: E402
+)
 from scr_nlp.corpus.io import CorpusDocument, write_documents  # noqa: E402
 from scr_nlp.corpus.sources import parse_source_file  # noqa: E402
 
@@ -56,7 +56,10 @@ def write_pdf(path: Path, text: str, title: str) -> None:
             self.set_font("helvetica", size=8)
             self.cell(0, 10, f"Page {self.page_no()} of {{nb}}", align="C")
 
+    import datetime
+
     pdf = Review()
+    pdf.set_creation_date(datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))  # stable bytes
     pdf.alias_nb_pages()
     pdf.set_auto_page_break(True, margin=20)
     pdf.add_page()
@@ -85,7 +88,18 @@ def write_docx(path: Path, text: str) -> None:
     import datetime
 
     document.core_properties.created = datetime.datetime(2024, 1, 1)  # stable bytes
-    document.save(path)
+    document.core_properties.modified = datetime.datetime(2024, 1, 1)
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    # Rewrite the zip with fixed entry times so the same text gives the same bytes.
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
 
 
 def main() -> None:

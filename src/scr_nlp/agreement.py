@@ -100,7 +100,11 @@ def agreement_from_files(paths, skip_invalid: bool = False) -> dict:
             labels[key] = a.labels
             texts.setdefault(key, a.text)
         per_file.append(labels)
-    keys = sorted(set().union(*per_file)) if len(per_file) > 2 else sorted(set(per_file[0]) & set(per_file[1]))
+    keys = (
+        sorted(set().union(*per_file))
+        if len(per_file) > 2
+        else sorted(set(per_file[0]) & set(per_file[1]))
+    )
     if not keys:
         from scr_nlp.errors import DataError
 
@@ -110,7 +114,10 @@ def agreement_from_files(paths, skip_invalid: bool = False) -> dict:
     out["files"] = [str(p) for p in paths]
     for theme in out["themes"].values():
         theme["disagreements"] = [
-            {"text": texts[k], "labels": [list(f.get(k) or []) if k in f else None for f in per_file]}
+            {
+                "text": texts[k],
+                "labels": [list(f.get(k) or []) if k in f else None for f in per_file],
+            }
             for k in theme["disagreements"]
         ]
     return out
@@ -118,13 +125,22 @@ def agreement_from_files(paths, skip_invalid: bool = False) -> dict:
 
 def format_agreement(result: dict) -> str:
     two = result["annotators"] == 2
-    lines = [f"{result['items']} sentences, {result['annotators']} annotators",
-             f"{'theme':<30}{'kappa' if two else 'alpha':>8}{'alpha':>8}{'agree %':>9}{'disagree':>10}"]
+    lines = [
+        f"{result['items']} sentences, {result['annotators']} annotators",
+        f"{'theme':<30}{'kappa' if two else 'alpha':>8}{'alpha':>8}{'agree %':>9}{'disagree':>10}",
+    ]
     for theme, e in result["themes"].items():
         k = e.get("cohen_kappa") if two else e["krippendorff_alpha"]
         fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
-        lines.append(f"{theme:<30}{fmt(k):>8}{fmt(e['krippendorff_alpha']):>8}{e['percent_agreement'] or 0:>9.1f}{len(e['disagreements']):>10}")
+        lines.append(
+            f"{theme:<30}{fmt(k):>8}{fmt(e['krippendorff_alpha']):>8}{e['percent_agreement'] or 0:>9.1f}{len(e['disagreements']):>10}"
+        )
     for theme, e in result["themes"].items():
         for d in e["disagreements"][:20]:
-            lines.append(f"  [{theme}] {d['text'][:100]!r}: " + " vs ".join(",".join(x) if x else ("none" if x is not None else "-") for x in d["labels"]))
+            lines.append(
+                f"  [{theme}] {d['text'][:100]!r}: "
+                + " vs ".join(
+                    ",".join(x) if x else ("none" if x is not None else "-") for x in d["labels"]
+                )
+            )
     return "\n".join(lines)

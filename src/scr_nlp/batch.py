@@ -8,7 +8,6 @@ recorded are skipped, so an interrupted run loses nothing and duplicates nothing
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import sys
@@ -37,10 +36,17 @@ class BatchSummary:
     errors: list[dict] = field(default_factory=list)
 
 
-def collect_files(inputs: list[Path]) -> tuple[list[Path], list[dict]]:
-    files: list[Path] = []
+def collect_files(inputs: list[Path | str]) -> tuple[list[Path | str], list[dict]]:
+    """Expand directories (recursively, supported extensions) into files; fsspec URLs too."""
+    from scr_nlp.reading import is_url
+
+    files: list = []
     problems: list[dict] = []
     for item in inputs:
+        if is_url(str(item)):
+            files.extend(_expand_url(str(item), problems))
+            continue
+        item = Path(item)
         if item.is_dir():
             files.extend(
                 sorted(
@@ -55,14 +61,34 @@ def collect_files(inputs: list[Path]) -> tuple[list[Path], list[dict]]:
             problems.append(
                 {"path": str(item), "error": f"{item}: no such file or directory", "exit_code": 3}
             )
-    seen: set[Path] = set()
+    seen: set = set()
     unique = []
     for f in files:
-        key = f.resolve()
+        key = f if isinstance(f, str) else f.resolve()
         if key not in seen:
             seen.add(key)
             unique.append(f)
     return unique, problems
+
+
+def _expand_url(url: str, problems: list[dict]) -> list[str]:
+    import fsspec
+
+    try:
+        fs, root = fsspec.core.url_to_fs(url)
+        if fs.isdir(root):
+            return sorted(
+                fs.unstrip_protocol(p)
+                for p in fs.find(root)
+                if Path(p).suffix.lower() in SUPPORTED_SUFFIXES
+            )
+        if fs.exists(root):
+            return [url]
+    except (ImportError, OSError, ValueError) as exc:
+        problems.append({"path": url, "error": f"{url}: cannot be listed ({exc})", "exit_code": 3})
+        return []
+    problems.append({"path": url, "error": f"{url}: no such file or directory", "exit_code": 3})
+    return []
 
 
 def _coerce(value: str):
@@ -104,8 +130,10 @@ def plan_items(files: list[Path], manifest: Path | None) -> list[BatchItem]:
     by_path, by_id = read_manifest(manifest) if manifest else ({}, {})
     items = []
     for f in files:
-        entry = by_path.get(str(f.resolve())) or by_id.get(f.stem) or {}
-        items.append(BatchItem(str(f), entry.get("doc_id") or f.stem, entry.get("meta", {})))
+        stem = Path(str(f).rsplit("/", 1)[-1]).stem
+        key = str(f) if isinstance(f, str) else str(f.resolve())
+        entry = by_path.get(key) or by_id.get(stem) or {}
+        items.append(BatchItem(str(f), entry.get("doc_id") or stem, entry.get("meta", {})))
     return items
 
 
@@ -133,34 +161,40 @@ def recorded_keys(out: Path) -> set[tuple[str, str, str]]:
     return keys
 
 
-def file_sha256(path: str) -> str | None:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 # ------------------------------------------------------------------ workers
 
-_WORKER_TAGGER = None
+_WORKER: dict = {}
 
 
-def _init_worker(model_path: str | None, threshold: float | None) -> None:
-    global _WORKER_TAGGER
+def _init_worker(
+    model_path: str | None, threshold: float | None, done: frozenset = frozenset()
+) -> None:
     from scr_nlp.tagging import Tagger
 
-    _WORKER_TAGGER = Tagger.load(model_path, threshold)
+    _WORKER["tagger"] = Tagger.load(model_path, threshold)
+    _WORKER["done"] = done
 
 
 def tag_item(
-    item: BatchItem, max_size_mb: float = DEFAULT_MAX_SIZE_MB, tagger=None
-) -> tuple[str, str | dict]:
-    """Tag one file: ("ok", json line) or ("error", error record). Never raises for bad input."""
-    tagger = tagger or _WORKER_TAGGER
+    item: BatchItem,
+    max_size_mb: float = DEFAULT_MAX_SIZE_MB,
+    tagger=None,
+    done: frozenset | None = None,
+) -> tuple[str, str | dict | None]:
+    """Tag one file: ("ok", JSON line), ("skip", None) when already recorded, or ("error", record).
+
+    Never raises for bad input: one bad file must not stop the batch.
+    """
+    from scr_nlp.reading import read_document
+
+    tagger = tagger or _WORKER["tagger"]
+    done = _WORKER.get("done", frozenset()) if done is None else done
     try:
-        result = tagger.tag(
-            Path(item.path), doc_id=item.doc_id, meta=item.meta, max_size_mb=max_size_mb
-        )
+        raw = read_document(item.path, max_size_mb)
+        info = tagger.model_info
+        if (raw.sha256, info["name"], info["version"]) in done:
+            return "skip", None
+        result = tagger.tag(raw, doc_id=item.doc_id, meta=item.meta)
         return "ok", json.dumps(result.to_dict(), ensure_ascii=False)
     except ScrError as exc:
         return "error", {
@@ -169,7 +203,7 @@ def tag_item(
             "error": str(exc),
             "exit_code": exc.exit_code,
         }
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+    except Exception as exc:  # noqa: BLE001
         return "error", {
             "path": item.path,
             "doc_id": item.doc_id,
@@ -186,8 +220,11 @@ def errors_path(out: Path) -> Path:
     return out.with_name(out.name + ".errors.jsonl")
 
 
+ENGINES = ("local", "dask")
+
+
 def run_batch(
-    inputs: list[Path],
+    inputs: list[Path | str],
     out: Path,
     model_path: str | None = None,
     manifest: Path | None = None,
@@ -195,28 +232,32 @@ def run_batch(
     threshold: float | None = None,
     max_size_mb: float = DEFAULT_MAX_SIZE_MB,
     progress: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> BatchSummary:
     from scr_nlp.tagging import Tagger
 
     files, problems = collect_files(inputs)
     items = plan_items(files, manifest)
-    tagger = Tagger.load(model_path, threshold)
-    info = tagger.model_info
+    tagger = Tagger.load(model_path, threshold)  # verifies the model before any work starts
     out.parent.mkdir(parents=True, exist_ok=True)
-    done = recorded_keys(out)
+    done = frozenset(recorded_keys(out))
     summary = BatchSummary(str(out), total=len(items) + len(problems))
-    todo: list[BatchItem] = []
-    for item in items:
-        sha = file_sha256(item.path)
-        if sha is not None and (sha, info["name"], info["version"]) in done:
-            summary.skipped += 1
-        else:
-            todo.append(item)
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(todo), desc="tagging", unit="doc", file=sys.stderr)
+        bar = tqdm(total=len(items), desc="tagging", unit="doc", file=sys.stderr)
+    if engine == "dask":
+        from scr_nlp.batch_dask import dask_results
+
+        results = dask_results(
+            items, str(tagger.model.path), threshold, max_size_mb, done, scheduler, workers
+        )
+    elif engine == "local":
+        results = _local_results(items, tagger, threshold, workers, max_size_mb, done)
+    else:
+        raise DataError(f"unknown engine {engine!r}; choose from {list(ENGINES)}")
     with (
         out.open("a", encoding="utf-8") as sink,
         errors_path(out).open("a", encoding="utf-8") as err_sink,
@@ -231,16 +272,19 @@ def run_batch(
 
         for problem in problems:
             record_error(problem)
-        for status, payload in _results(todo, tagger, model_path, threshold, workers, max_size_mb):
+        for status, payload in results:
             if status == "ok":
-                sink.write(payload + "\n")
+                sink.write(payload + "\n")  # one whole record per write, then flushed to disk
                 sink.flush()
                 os.fsync(sink.fileno())
                 summary.tagged += 1
+            elif status == "skip":
+                summary.skipped += 1
             else:
                 record_error(payload)
             if bar:
                 bar.update(1)
+                bar.set_postfix(failed=summary.failed, skipped=summary.skipped, refresh=False)
     if bar:
         bar.close()
     if not summary.failed and errors_path(out).exists() and errors_path(out).stat().st_size == 0:
@@ -248,18 +292,18 @@ def run_batch(
     return summary
 
 
-def _results(
-    todo, tagger, model_path, threshold, workers, max_size_mb
-) -> Iterator[tuple[str, str | dict]]:
-    if workers <= 1 or len(todo) <= 1:
-        for item in todo:
-            yield tag_item(item, max_size_mb, tagger)
+def _local_results(
+    items, tagger, threshold, workers, max_size_mb, done
+) -> Iterator[tuple[str, str | dict | None]]:
+    if workers <= 1 or len(items) <= 1:
+        for item in items:
+            yield tag_item(item, max_size_mb, tagger, done)
         return
     import multiprocessing as mp
 
     # Each worker loads (and verifies) the model once; results come back in input order.
     ctx = mp.get_context("spawn")
     with ctx.Pool(
-        workers, initializer=_init_worker, initargs=(str(tagger.model.path), threshold)
+        workers, initializer=_init_worker, initargs=(str(tagger.model.path), threshold, done)
     ) as pool:
-        yield from pool.imap(_tag_item_star, ((item, max_size_mb) for item in todo), chunksize=1)
+        yield from pool.imap(_tag_item_star, ((item, max_size_mb) for item in items), chunksize=1)

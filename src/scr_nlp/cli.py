@@ -253,10 +253,16 @@ def tag(
     _out(format_tag_result(result, evidence))
 
 
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
 @app.command("tag-batch")
 def tag_batch(
     inputs: Annotated[
-        list[Path], typer.Argument(help="Files and/or directories (searched recursively).")
+        list[str],
+        typer.Argument(help="Files and/or directories (searched recursively), or fsspec URLs."),
     ],
     out: Annotated[
         Path, typer.Option("--out", "-o", help="JSONL results file (appended; resumable).")
@@ -270,6 +276,16 @@ def tag_batch(
     threshold: ThresholdOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     max_size_mb: MaxSize = 50.0,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="Local processes, or a Dask cluster.")
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address (dask engine); without one a LocalCluster with --workers starts.",
+        ),
+    ] = None,
 ) -> None:
     """Tag many documents into one JSON object per line; re-running skips what is done."""
     from scr_nlp.batch import errors_path, run_batch
@@ -284,6 +300,8 @@ def tag_batch(
         threshold,
         max_size_mb,
         progress=not quiet and sys.stderr.isatty(),
+        engine=engine.value,
+        scheduler=scheduler,
     )
     print(
         f"scr-nlp: {summary.tagged} tagged, {summary.skipped} already done, {summary.failed} failed -> {out}",
@@ -366,7 +384,9 @@ def models_list(
 
 
 @models_app.command("use")
-def models_use(name: Annotated[str, typer.Argument(help="Model directory name under models/.")]) -> None:
+def models_use(
+    name: Annotated[str, typer.Argument(help="Model directory name under models/.")],
+) -> None:
     """Make NAME the default model (checked for integrity first)."""
     from scr_nlp.models.catalog import use_model
 
@@ -388,32 +408,73 @@ class TaskFormat(StrEnum):
 
 @app.command()
 def retrain(
-    annotations: Annotated[list[Path], typer.Argument(help="Annotation files: corpus JSONL, Prodigy, Label Studio, Doccano or CSV.")],
-    base_model: Annotated[str | None, typer.Option("--base-model", help="Model to improve (default: the default model).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="New model directory (default: models/TYPE-set-NNNN).")] = None,
-    promote: Annotated[bool, typer.Option("--promote", help="Make the new model the default if it is not worse.")] = False,
-    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the valid records of files that have errors.")] = False,
-    tolerance: Annotated[float, typer.Option("--tolerance", min=0.0, max=1.0, help="Allowed macro-F1 drop on either held-out set.")] = 0.01,
+    annotations: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Annotation files: corpus JSONL, Prodigy, Label Studio, Doccano or CSV."
+        ),
+    ],
+    base_model: Annotated[
+        str | None,
+        typer.Option("--base-model", help="Model to improve (default: the default model)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="New model directory (default: models/TYPE-set-NNNN)."),
+    ] = None,
+    promote: Annotated[
+        bool, typer.Option("--promote", help="Make the new model the default if it is not worse.")
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Import the valid records of files that have errors."),
+    ] = False,
+    tolerance: Annotated[
+        float,
+        typer.Option(
+            "--tolerance", min=0.0, max=1.0, help="Allowed macro-F1 drop on either held-out set."
+        ),
+    ] = 0.01,
     seed: Annotated[int, typer.Option("--seed")] = 13,
 ) -> None:
     """Import corrections, retrain, compare old and new on held-out data, optionally promote."""
     from scr_nlp.annotations.retrain import retrain as run_retrain
 
-    report = run_retrain(annotations, base_model, out, promote, skip_invalid, tolerance, seed,
-                         log=lambda m: print(m, file=sys.stderr))
-    status = "promoted to default" if report["promoted"] else "kept beside the default (" + "; ".join(report["why_not_promoted"]) + ")"
-    _out(f"new model {report['new_model']}: {status}; report in {report['new_model']}/retrain_report.md")
+    report = run_retrain(
+        annotations,
+        base_model,
+        out,
+        promote,
+        skip_invalid,
+        tolerance,
+        seed,
+        log=lambda m: print(m, file=sys.stderr),
+    )
+    status = (
+        "promoted to default"
+        if report["promoted"]
+        else "kept beside the default (" + "; ".join(report["why_not_promoted"]) + ")"
+    )
+    _out(
+        f"new model {report['new_model']}: {status}; report in {report['new_model']}/retrain_report.md"
+    )
 
 
 @app.command()
 def queue(
-    inputs: Annotated[list[Path], typer.Argument(help="Documents or directories to draw sentences from.")],
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Documents or directories to draw sentences from.")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Task file to write.")],
     n: Annotated[int, typer.Option("--n", min=1, help="Number of sentences.")] = 200,
     strategy: Annotated[QueueStrategy, typer.Option("--strategy")] = QueueStrategy.uncertainty,
-    format: Annotated[TaskFormat, typer.Option("--format", "-f", help="Annotation tool import format.")] = TaskFormat.jsonl,
+    format: Annotated[
+        TaskFormat, typer.Option("--format", "-f", help="Annotation tool import format.")
+    ] = TaskFormat.jsonl,
     model: ModelOpt = None,
-    second_model: Annotated[str | None, typer.Option("--second-model", help="For disagreement: the other model.")] = None,
+    second_model: Annotated[
+        str | None, typer.Option("--second-model", help="For disagreement: the other model.")
+    ] = None,
     max_size_mb: MaxSize = 50.0,
 ) -> None:
     """Write the sentences whose annotation would help most, as tasks with the model's suggestion."""
@@ -427,7 +488,9 @@ def queue(
 
 @app.command()
 def agreement(
-    files: Annotated[list[Path], typer.Argument(help="Two or more annotation files of the same sentences.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Two or more annotation files of the same sentences.")
+    ],
     format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
 ) -> None:
     """Cohen's kappa (two annotators) or Krippendorff's alpha (more) per theme, with disagreements."""

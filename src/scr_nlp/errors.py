@@ -67,4 +67,5 @@ EXIT_CODES: dict[int, str] = {
     8: "model missing, tampered with, foreign, or for another taxonomy",
     9: "invalid corpus or annotation data",
     10: "batch finished but some documents failed (see <out>.errors.jsonl)",
+    11: "the Dask scheduler could not be reached",
 }

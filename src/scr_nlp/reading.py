@@ -25,25 +25,59 @@ _MIN_CHARS_PER_PAGE = 20
 
 
 def read_document(path: str | Path, max_size_mb: float = DEFAULT_MAX_SIZE_MB) -> RawDocument:
+    """Read a local path, or an fsspec URL such as ``s3://bucket/review.pdf``."""
+    if is_url(path):
+        return document_from_bytes(read_url_checked(str(path), max_size_mb), str(path))
     path = Path(path)
-    data = read_bytes_checked(path, max_size_mb)
+    return document_from_bytes(read_bytes_checked(path, max_size_mb), str(path))
+
+
+def is_url(path: str | Path) -> bool:
+    return isinstance(path, str) and "://" in path and not path.startswith("file://")
+
+
+def read_url_checked(url: str, max_size_mb: float) -> bytes:
+    import fsspec
+
+    try:
+        with fsspec.open(url, "rb") as handle:
+            data = handle.read(int(max_size_mb * 1024 * 1024) + 1)
+    except FileNotFoundError:
+        raise InputNotFoundError(f"{url}: no such file") from None
+    except ImportError as exc:
+        raise UnsupportedInputError(
+            f"{url}: this URL scheme needs an extra package ({exc})"
+        ) from None
+    except OSError as exc:
+        raise InputNotFoundError(f"{url}: cannot be read ({exc})") from None
+    if not data:
+        raise EmptyDocumentError(f"{url}: the file is empty")
+    if len(data) > max_size_mb * 1024 * 1024:
+        raise InputTooLargeError(
+            f"{url}: over the {max_size_mb:g} MB limit (raise it with --max-size-mb)"
+        )
+    return data
+
+
+def document_from_bytes(data: bytes, name: str) -> RawDocument:
+    path = Path(name.rsplit("/", 1)[-1]) if is_url(name) else Path(name)
     suffix = path.suffix.lower()
     sha256 = hashlib.sha256(data).hexdigest()
     if suffix == ".pdf" or (suffix not in SUPPORTED_SUFFIXES and data.startswith(b"%PDF-")):
-        text, pages = _pdf_text(data, path)
-        return RawDocument(str(path), sha256, "pdf", text, pages=pages)
+        text, pages = _pdf_text(data, name)
+        return RawDocument(name, sha256, "pdf", text, pages=pages)
     if suffix == ".docx":
-        text, headings = _docx_text(data, path)
-        return RawDocument(str(path), sha256, "docx", text, heading_spans=headings)
+        text, headings = _docx_text(data, name)
+        return RawDocument(name, sha256, "docx", text, heading_spans=headings)
     if suffix not in TEXT_SUFFIXES:
         raise UnsupportedInputError(
-            f"{path}: unsupported file type {suffix or '(no extension)'!r}; "
+            f"{name}: unsupported file type {suffix or '(no extension)'!r}; "
             f"supported: {' '.join(SUPPORTED_SUFFIXES)}"
         )
-    text = decode_text(data, path)
+    text = decode_text(data, name)
     if not text.strip():
-        raise EmptyDocumentError(f"{path}: the file contains only whitespace")
-    return RawDocument(str(path), sha256, "txt", text)
+        raise EmptyDocumentError(f"{name}: the file contains only whitespace")
+    return RawDocument(name, sha256, "txt", text)
 
 
 def read_bytes_checked(path: Path, max_size_mb: float) -> bytes:
@@ -94,7 +128,7 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.05
 
 
-def _pdf_text(data: bytes, path: Path) -> tuple[str, int]:
+def _pdf_text(data: bytes, path: str) -> tuple[str, int]:
     import pypdfium2 as pdfium
 
     try:
@@ -125,7 +159,7 @@ def _pdf_text(data: bytes, path: Path) -> tuple[str, int]:
     return "\f".join(p.replace("\r\n", "\n").replace("\r", "\n") for p in pages), len(pages)
 
 
-def _docx_text(data: bytes, path: Path) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _docx_text(data: bytes, path: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     import io
     import zipfile
 

@@ -10,20 +10,51 @@ from scr_nlp.annotations.formats import detect_format, load_annotation_files, re
 from scr_nlp.errors import DataError
 
 PRODIGY = [
-    {"text": "Father was never invited to the conference.", "options": [{"id": "fathers_overlooked", "text": "Fathers"}],
-     "accept": ["fathers_overlooked", "agency_absence"], "answer": "accept", "_annotator_id": "ann1"},
-    {"text": "The grandmother's calls were logged as malicious.", "accept": ["third_party_concerns_ignored"], "answer": "accept"},
+    {
+        "text": "Father was never invited to the conference.",
+        "options": [{"id": "fathers_overlooked", "text": "Fathers"}],
+        "accept": ["fathers_overlooked", "agency_absence"],
+        "answer": "accept",
+        "_annotator_id": "ann1",
+    },
+    {
+        "text": "The grandmother's calls were logged as malicious.",
+        "accept": ["third_party_concerns_ignored"],
+        "answer": "accept",
+    },
     {"text": "Housing attended every meeting.", "accept": [], "answer": "accept"},
     {"text": "A rejected task is not a label.", "accept": ["child_not_seen"], "answer": "reject"},
 ]
 LABEL_STUDIO = [
-    {"id": 1, "data": {"text": "Child A was never seen alone."},
-     "annotations": [{"completed_by": 3, "result": [{"from_name": "themes", "to_name": "text", "type": "choices",
-                                                   "value": {"choices": ["child_not_seen"]}}]}]},
-    {"id": 2, "data": {"text": "Every agency attended the conference."}, "annotations": [{"completed_by": 3, "result": []}]},
+    {
+        "id": 1,
+        "data": {"text": "Child A was never seen alone."},
+        "annotations": [
+            {
+                "completed_by": 3,
+                "result": [
+                    {
+                        "from_name": "themes",
+                        "to_name": "text",
+                        "type": "choices",
+                        "value": {"choices": ["child_not_seen"]},
+                    }
+                ],
+            }
+        ],
+    },
+    {
+        "id": 2,
+        "data": {"text": "Every agency attended the conference."},
+        "annotations": [{"completed_by": 3, "result": []}],
+    },
 ]
 DOCCANO = [
-    {"id": 7, "text": "She was withdrawn from school to be home educated.", "label": ["home_education_concealment"]},
+    {
+        "id": 7,
+        "text": "She was withdrawn from school to be home educated.",
+        "label": ["home_education_concealment"],
+    },
     {"id": 8, "text": "The EHE officer saw her alone at home.", "label": []},
 ]
 
@@ -60,7 +91,9 @@ def test_doccano(tmp_path):
 
 def test_csv_with_readable_names(tmp_path):
     path = tmp_path / "sheet.csv"
-    path.write_text('text,labels\n"Mr X was not checked.",fathers overlooked;agency_absence\n"All agencies came.",\n')
+    path.write_text(
+        'text,labels\n"Mr X was not checked.",fathers overlooked;agency_absence\n"All agencies came.",\n'
+    )
     result = read_annotations(path)
     assert [a.labels for a in result.annotations] == [("fathers_overlooked", "agency_absence"), ()]
 
@@ -89,7 +122,9 @@ def test_problems_named_with_file_and_line_and_refused_whole(tmp_path, content, 
 
 def test_skip_invalid_keeps_the_good_records(tmp_path):
     path = tmp_path / "mixed.jsonl"
-    path.write_text('{"text": "Child A was not seen.", "label": ["child_not_seen"]}\n{"text": "x", "label": ["poverty"]}\n')
+    path.write_text(
+        '{"text": "Child A was not seen.", "label": ["child_not_seen"]}\n{"text": "x", "label": ["poverty"]}\n'
+    )
     (result,) = load_annotation_files([path], skip_invalid=True)
     assert len(result.annotations) == 1 and len(result.problems) == 1
 

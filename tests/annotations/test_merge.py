@@ -9,20 +9,44 @@ from scr_nlp.corpus.io import load_documents
 
 
 def _result(rows, source="a.jsonl"):
-    return ReadResult("doccano", [Annotation(t, tuple(lab), source, i + 1) for i, (t, lab) in enumerate(rows)])
+    return ReadResult(
+        "doccano", [Annotation(t, tuple(lab), source, i + 1) for i, (t, lab) in enumerate(rows)]
+    )
 
 
 def test_conflicts_dedupes_and_corpus_untouched(tiny_corpus, tmp_path):
     before = tiny_corpus.read_bytes()
-    a = _result([
-        ("The health visitor did not see the baby on any visit.", ["child_not_seen"]),
-        ("The health visitor did not see the baby on any visit.", ["child_not_seen"]),  # exact duplicate
-        ("The  health visitor did NOT see the baby on any visit!", ["child_not_seen"]),  # same after normalising
-        ("Probation was not asked about the partner's history.", ["agency_absence"]),
-        ("Child A was never seen alone by the social worker.", ["agency_absence"]),  # corpus says child_not_seen
-        ("Housing were not invited to the strategy meeting.", ["agency_absence"]),  # same as corpus
-    ])
-    b = _result([("Probation was not asked about the partner's history.", ["agency_absence", "fathers_overlooked"])], "b.jsonl")
+    a = _result(
+        [
+            ("The health visitor did not see the baby on any visit.", ["child_not_seen"]),
+            (
+                "The health visitor did not see the baby on any visit.",
+                ["child_not_seen"],
+            ),  # exact duplicate
+            (
+                "The  health visitor did NOT see the baby on any visit!",
+                ["child_not_seen"],
+            ),  # same after normalising
+            ("Probation was not asked about the partner's history.", ["agency_absence"]),
+            (
+                "Child A was never seen alone by the social worker.",
+                ["agency_absence"],
+            ),  # corpus says child_not_seen
+            (
+                "Housing were not invited to the strategy meeting.",
+                ["agency_absence"],
+            ),  # same as corpus
+        ]
+    )
+    b = _result(
+        [
+            (
+                "Probation was not asked about the partner's history.",
+                ["agency_absence", "fathers_overlooked"],
+            )
+        ],
+        "b.jsonl",
+    )
     aset = build_annotation_set([a, b], tiny_corpus, tmp_path / "set-0001")
     assert tiny_corpus.read_bytes() == before  # never edited in place
     assert aset.counts["exact_duplicates"] == 2
@@ -39,14 +63,31 @@ def test_conflicts_dedupes_and_corpus_untouched(tiny_corpus, tmp_path):
 def test_resolved_conflicts_are_used(tiny_corpus, tmp_path):
     a = _result([("Probation was not asked about him.", ["agency_absence"])])
     b = _result([("Probation was not asked about him.", [])], "b.jsonl")
-    resolved = ReadResult("csv", [Annotation("Probation was not asked about him.", ("agency_absence", "fathers_overlooked"), "conflicts.csv", 2, "", True)])
+    resolved = ReadResult(
+        "csv",
+        [
+            Annotation(
+                "Probation was not asked about him.",
+                ("agency_absence", "fathers_overlooked"),
+                "conflicts.csv",
+                2,
+                "",
+                True,
+            )
+        ],
+    )
     aset = build_annotation_set([a, b, resolved], tiny_corpus, tmp_path / "set-0002")
     assert aset.counts["conflicts"] == 0
-    assert [x.labels for x in aset.kept + aset.heldout] == [("agency_absence", "fathers_overlooked")]
+    assert [x.labels for x in aset.kept + aset.heldout] == [
+        ("agency_absence", "fathers_overlooked")
+    ]
 
 
 def test_holdout_is_seeded_and_stable(tiny_corpus, tmp_path):
-    rows = [(f"Sentence number {i} says the child was not seen at the visit.", ["child_not_seen"]) for i in range(60)]
+    rows = [
+        (f"Sentence number {i} says the child was not seen at the visit.", ["child_not_seen"])
+        for i in range(60)
+    ]
     one = build_annotation_set([_result(rows)], tiny_corpus, tmp_path / "s1")
     two = build_annotation_set([_result(rows)], tiny_corpus, tmp_path / "s2")
     assert [a.text for a in one.heldout] == [a.text for a in two.heldout]

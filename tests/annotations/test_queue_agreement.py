@@ -8,8 +8,7 @@ from scr_nlp.agreement import agreement_from_files, cohen_kappa, krippendorff_al
 from scr_nlp.annotations.exports import write_tasks
 from scr_nlp.annotations.formats import read_annotations
 from scr_nlp.annotations.queue import build_queue
-
-from ..conftest import REVIEW_TEXT
+from tests.conftest import REVIEW_TEXT
 
 
 @pytest.fixture
@@ -17,7 +16,9 @@ def docs(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
     for i in range(3):
-        (folder / f"r{i}.txt").write_text(REVIEW_TEXT + f"\n1.3 The nursery saw Child {i} most days and noted no concern.\n")
+        (folder / f"r{i}.txt").write_text(
+            REVIEW_TEXT + f"\n1.3 The nursery saw Child {i} most days and noted no concern.\n"
+        )
     return folder
 
 
@@ -27,13 +28,17 @@ def test_queue_round_trips_through_import(models_home, docs, tmp_path, fmt):
     assert len(items) == 4
     assert items == sorted(items, key=lambda x: -x["priority"])
     out = write_tasks(items, fmt, tmp_path / f"tasks.{fmt}")
-    if fmt == "labelstudio":  # an annotator accepting the suggestion turns a prediction into an annotation
+    if (
+        fmt == "labelstudio"
+    ):  # an annotator accepting the suggestion turns a prediction into an annotation
         tasks = json.loads(out.read_text())
         for task in tasks:
             task["annotations"] = task.pop("predictions")
         out.write_text(json.dumps(tasks))
     back = read_annotations(out)
-    assert [(a.text, a.labels) for a in back.annotations] == [(x["text"], tuple(x["suggested"])) for x in items]
+    assert [(a.text, a.labels) for a in back.annotations] == [
+        (x["text"], tuple(x["suggested"])) for x in items
+    ]
 
 
 def test_diversity_and_disagreement(models_home, docs):
@@ -49,8 +54,13 @@ def test_diversity_and_disagreement(models_home, docs):
     from scr_nlp.models.store import ThemeModel, save_model
     from scr_nlp.taxonomy import THEME_IDS
 
-    save_model(ThemeModel(KeywordThemeClassifier(), {t: 0.5 for t in THEME_IDS}, {"type": "keyword"}), models_home / "rules")
-    items = build_queue([docs], n=3, strategy="disagreement", second_model=str(models_home / "rules"))
+    save_model(
+        ThemeModel(KeywordThemeClassifier(), {t: 0.5 for t in THEME_IDS}, {"type": "keyword"}),
+        models_home / "rules",
+    )
+    items = build_queue(
+        [docs], n=3, strategy="disagreement", second_model=str(models_home / "rules")
+    )
     assert items[0]["priority"] >= items[-1]["priority"]
     shutil.rmtree(models_home / "rules")
 
@@ -69,10 +79,16 @@ def test_kappa_and_alpha_known_answers():
 
 
 def test_agreement_from_files(tmp_path):
-    rows_a = [{"text": "Child A was not seen.", "label": ["child_not_seen"]}, {"text": "Housing came.", "label": []},
-              {"text": "Mr X was not checked.", "label": ["fathers_overlooked"]}]
-    rows_b = [{"text": "Child A was not seen.", "label": ["child_not_seen"]}, {"text": "Housing came.", "label": ["agency_absence"]},
-              {"text": "Mr X was not checked.", "label": ["fathers_overlooked"]}]
+    rows_a = [
+        {"text": "Child A was not seen.", "label": ["child_not_seen"]},
+        {"text": "Housing came.", "label": []},
+        {"text": "Mr X was not checked.", "label": ["fathers_overlooked"]},
+    ]
+    rows_b = [
+        {"text": "Child A was not seen.", "label": ["child_not_seen"]},
+        {"text": "Housing came.", "label": ["agency_absence"]},
+        {"text": "Mr X was not checked.", "label": ["fathers_overlooked"]},
+    ]
     paths = []
     for name, rows in (("a.jsonl", rows_a), ("b.jsonl", rows_b)):
         (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows))

@@ -7,19 +7,33 @@ from scr_nlp.models.catalog import default_name
 
 
 def test_promotion_rule_both_ways():
-    ok, reasons = promotion_decision({"test": 0.80, "heldout": 0.70}, {"test": 0.795, "heldout": 0.75}, 0.01)
+    ok, reasons = promotion_decision(
+        {"test": 0.80, "heldout": 0.70}, {"test": 0.795, "heldout": 0.75}, 0.01
+    )
     assert ok and reasons == []
-    ok, reasons = promotion_decision({"test": 0.80, "heldout": 0.70}, {"test": 0.78, "heldout": 0.90}, 0.01)
+    ok, reasons = promotion_decision(
+        {"test": 0.80, "heldout": 0.70}, {"test": 0.78, "heldout": 0.90}, 0.01
+    )
     assert not ok and "test fell from 0.800 to 0.780" in reasons[0]
     ok, _ = promotion_decision({"test": 0.8, "heldout": None}, {"test": 0.8, "heldout": 0.1}, 0.0)
     assert ok  # an empty held-out set does not block
 
 
 def _annotations(tmp_path):
-    rows = [{"text": f"On visit {i} the health visitor spoke only to Mother and never saw Child {i}.", "label": ["child_not_seen"]}
-            for i in range(8)]
-    rows += [{"text": f"Probation held record {i} on Mr X and was not asked for it.", "label": ["agency_absence", "fathers_overlooked"]}
-             for i in range(8)]
+    rows = [
+        {
+            "text": f"On visit {i} the health visitor spoke only to Mother and never saw Child {i}.",
+            "label": ["child_not_seen"],
+        }
+        for i in range(8)
+    ]
+    rows += [
+        {
+            "text": f"Probation held record {i} on Mr X and was not asked for it.",
+            "label": ["agency_absence", "fathers_overlooked"],
+        }
+        for i in range(8)
+    ]
     path = tmp_path / "doccano.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return path
@@ -33,7 +47,9 @@ def test_retrain_promotes_only_when_asked_and_not_worse(models_home, tiny_corpus
     assert (models_home / "candidate" / "retrain_report.md").exists()
     assert report["data_changes"]["imported"] == 16
     assert set(report["before"]) == set(report["after"])
-    report = retrain([path], out=models_home / "candidate2", corpus=tiny_corpus, promote=True, tolerance=1.0)
+    report = retrain(
+        [path], out=models_home / "candidate2", corpus=tiny_corpus, promote=True, tolerance=1.0
+    )
     assert report["promoted"]
     assert default_name(models_home) == "candidate2"
     assert json.loads((models_home / "default.json").read_text())["previous"] == "tiny"

@@ -21,9 +21,7 @@ from scr_nlp.taxonomy import THEME_IDS
 FORMATS = ("corpus", "prodigy", "labelstudio", "doccano", "csv")
 _SPLIT_LABELS = re.compile(r"[;,|]")
 # Readable names some teams use in their tools, mapped to theme ids.
-_ALIASES = {t.lower(): t for t in THEME_IDS} | {
-    t.replace("_", " "): t for t in THEME_IDS
-}
+_ALIASES = {t.lower(): t for t in THEME_IDS} | {t.replace("_", " "): t for t in THEME_IDS}
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,9 @@ def detect_format(path: Path) -> str:
     try:
         record = json.loads(first)
     except json.JSONDecodeError:
-        raise DataError(f"{path}:1: not JSON Lines, a JSON array or CSV; cannot tell the format") from None
+        raise DataError(
+            f"{path}:1: not JSON Lines, a JSON array or CSV; cannot tell the format"
+        ) from None
     if not isinstance(record, dict):
         raise DataError(f"{path}:1: expected a JSON object per line")
     if "spans" in record and "doc_id" in record:
@@ -144,12 +144,18 @@ def read_annotations(path: str | Path, fmt: str | None = None) -> ReadResult:
             text = _check_text(record.get("text"), where, problems)
             labels = _normalise_labels(record.get("accept", []), where, problems)
             if text is not None and labels is not None:
-                add(Annotation(text, labels, str(path), number, str(record.get("_annotator_id", ""))))
+                add(
+                    Annotation(
+                        text, labels, str(path), number, str(record.get("_annotator_id", ""))
+                    )
+                )
     elif fmt == "doccano":
         for number, record in _jsonl(path, problems):
             where = f"{path}:{number}"
             text = _check_text(record.get("text"), where, problems)
-            labels = _normalise_labels(record.get("label", record.get("labels", [])), where, problems)
+            labels = _normalise_labels(
+                record.get("label", record.get("labels", [])), where, problems
+            )
             if text is not None and labels is not None:
                 add(Annotation(text, labels, str(path), number, str(record.get("annotator", ""))))
     elif fmt == "labelstudio":
@@ -164,7 +170,11 @@ def read_annotations(path: str | Path, fmt: str | None = None) -> ReadResult:
 def _read_labelstudio(path: Path, result: ReadResult) -> None:
     text = path.read_text(encoding="utf-8-sig")
     try:
-        tasks = json.loads(text) if text.lstrip().startswith("[") else [json.loads(x) for x in text.splitlines() if x.strip()]
+        tasks = (
+            json.loads(text)
+            if text.lstrip().startswith("[")
+            else [json.loads(x) for x in text.splitlines() if x.strip()]
+        )
     except json.JSONDecodeError as exc:
         result.problems.append(f"{path}:{exc.lineno}: malformed JSON ({exc.msg})")
         return
@@ -184,7 +194,9 @@ def _read_labelstudio(path: Path, result: ReadResult) -> None:
             labels = _normalise_labels(chosen, where, result.problems)
             if sentence is not None and labels is not None:
                 annotator = str(annotation.get("completed_by", ""))
-                result.annotations.append(Annotation(sentence, labels, str(path), number, annotator))
+                result.annotations.append(
+                    Annotation(sentence, labels, str(path), number, annotator)
+                )
 
 
 def _read_csv(path: Path, result: ReadResult) -> None:
@@ -192,9 +204,15 @@ def _read_csv(path: Path, result: ReadResult) -> None:
         reader = csv.DictReader(handle)
         columns = [c.strip() for c in reader.fieldnames or []]
         resolution = "resolution" in columns  # a conflicts.csv an annotator filled in
-        label_column = "resolution" if resolution else next((c for c in ("labels", "label", "themes") if c in columns), None)
+        label_column = (
+            "resolution"
+            if resolution
+            else next((c for c in ("labels", "label", "themes") if c in columns), None)
+        )
         if "text" not in columns or label_column is None:
-            result.problems.append(f"{path}:1: CSV needs a 'text' column and a 'labels' column; found {columns}")
+            result.problems.append(
+                f"{path}:1: CSV needs a 'text' column and a 'labels' column; found {columns}"
+            )
             return
         for number, row in enumerate(reader, start=2):
             where = f"{path}:{number}"
@@ -207,7 +225,9 @@ def _read_csv(path: Path, result: ReadResult) -> None:
             labels = _normalise_labels(value, where, result.problems)
             if text is not None and labels is not None:
                 annotator = row.get("annotator", "") or ""
-                result.annotations.append(Annotation(text, labels, str(path), number, annotator, resolution))
+                result.annotations.append(
+                    Annotation(text, labels, str(path), number, annotator, resolution)
+                )
 
 
 def load_annotation_files(paths: list[Path], skip_invalid: bool = False) -> list[ReadResult]:
@@ -215,6 +235,10 @@ def load_annotation_files(paths: list[Path], skip_invalid: bool = False) -> list
     results = [read_annotations(p) for p in paths]
     problems = [p for r in results for p in r.problems]
     if problems and not skip_invalid:
-        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-        raise DataError(f"{len(problems)} problem(s) in annotations (nothing imported; --skip-invalid to import the rest): {shown}")
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        raise DataError(
+            f"{len(problems)} problem(s) in annotations (nothing imported; --skip-invalid to import the rest): {shown}"
+        )
     return results

@@ -62,27 +62,45 @@ def _is_heldout(key: str, seed: int) -> bool:
 
 def next_set_dir(root: Path = SET_ROOT) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    numbers = [int(p.name.split("-")[1]) for p in root.glob("set-*") if p.name.split("-")[1].isdigit()]
+    numbers = [
+        int(p.name.split("-")[1]) for p in root.glob("set-*") if p.name.split("-")[1].isdigit()
+    ]
     return root / f"set-{max(numbers, default=0) + 1:04d}"
 
 
 def _sentence_doc(annotation: Annotation, split: str) -> CorpusDocument:
     key = hashlib.sha256(annotation.text.encode()).hexdigest()[:12]
     return CorpusDocument(
-        doc_id=f"ann-{key}", genre="annotation", text=annotation.text,
-        meta={"source": Path(annotation.source).name, "line": annotation.line, "annotator": annotation.annotator},
-        spans=({"start": 0, "end": len(annotation.text), "labels": list(annotation.labels)},), split=split,
+        doc_id=f"ann-{key}",
+        genre="annotation",
+        text=annotation.text,
+        meta={
+            "source": Path(annotation.source).name,
+            "line": annotation.line,
+            "annotator": annotation.annotator,
+        },
+        spans=({"start": 0, "end": len(annotation.text), "labels": list(annotation.labels)},),
+        split=split,
     )
 
 
 def build_annotation_set(
-    results: list[ReadResult], corpus: Path | None = None, directory: Path | None = None, seed: int = 13
+    results: list[ReadResult],
+    corpus: Path | None = None,
+    directory: Path | None = None,
+    seed: int = 13,
 ) -> AnnotationSet:
     directory = directory or next_set_dir()
     directory.mkdir(parents=True, exist_ok=False)
     out = AnnotationSet(directory)
-    counts = {"imported": sum(len(r.annotations) for r in results), "exact_duplicates": 0,
-              "near_duplicates": 0, "same_as_corpus": 0, "conflicts": 0, "skipped_problems": sum(len(r.problems) for r in results)}
+    counts = {
+        "imported": sum(len(r.annotations) for r in results),
+        "exact_duplicates": 0,
+        "near_duplicates": 0,
+        "same_as_corpus": 0,
+        "conflicts": 0,
+        "skipped_problems": sum(len(r.problems) for r in results),
+    }
 
     # 1. Group by normalised text: agreeing copies collapse, disagreeing ones conflict.
     by_key: dict[str, list[Annotation]] = {}
@@ -105,7 +123,11 @@ def build_annotation_set(
     # 2. Against the corpus: test/dev sentences must never enter training.
     docs = load_documents(corpus)
     corpus_labels: dict[str, tuple[tuple[str, ...], str]] = {}
-    for s, split in ((s, split) for split in ("train", "dev", "test") for s in labelled_sentences([d for d in docs if d.split == split])):
+    for s, split in (
+        (s, split)
+        for split in ("train", "dev", "test")
+        for s in labelled_sentences([d for d in docs if d.split == split])
+    ):
         corpus_labels.setdefault(sentence_key(s.text), (s.labels, split))
     for key in list(candidates):
         if key in corpus_labels:
@@ -116,13 +138,19 @@ def build_annotation_set(
             elif a.resolved and split == "train":
                 candidates[key] = a  # the annotator's resolution is added beside the corpus copy
             else:
-                out.conflicts.append(_conflict(a, [], f"corpus ({split}) labels {','.join(labels) or 'none'}"))
+                out.conflicts.append(
+                    _conflict(a, [], f"corpus ({split}) labels {','.join(labels) or 'none'}")
+                )
 
     # 3. Near duplicates among the new annotations: keep the first.
     kept_shingles: list[set[str]] = []
     for key in sorted(candidates):
         grams = _shingles(key)
-        if any(len(grams & g) / len(grams | g) >= NEAR_DUPLICATE_JACCARD for g in kept_shingles if grams & g):
+        if any(
+            len(grams & g) / len(grams | g) >= NEAR_DUPLICATE_JACCARD
+            for g in kept_shingles
+            if grams & g
+        ):
             counts["near_duplicates"] += 1
             continue
         kept_shingles.append(grams)
@@ -139,10 +167,14 @@ def build_annotation_set(
     manifest = {
         "sources": sorted({Path(a.source).name for r in results for a in r.annotations}),
         "formats": sorted({r.format for r in results}),
-        "seed": seed, "holdout_share": HOLDOUT_SHARE, "counts": counts,
+        "seed": seed,
+        "holdout_share": HOLDOUT_SHARE,
+        "counts": counts,
         "corpus_sha256": hashlib.sha256(out.corpus_path.read_bytes()).hexdigest(),
     }
-    (directory / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    (directory / "manifest.json").write_text(
+        json.dumps(manifest, indent=1) + "\n", encoding="utf-8"
+    )
     return out
 
 
@@ -151,13 +183,18 @@ def _conflict(first: Annotation, others: list[Annotation], against: str) -> dict
         "text": first.text,
         "labels": ";".join(first.labels) or "none",
         "source": f"{Path(first.source).name}:{first.line}",
-        "other_labels": " | ".join(f"{';'.join(o.labels) or 'none'} ({Path(o.source).name}:{o.line})" for o in others) or against,
+        "other_labels": " | ".join(
+            f"{';'.join(o.labels) or 'none'} ({Path(o.source).name}:{o.line})" for o in others
+        )
+        or against,
         "resolution": "",
     }
 
 
 def _write_conflicts(conflicts: list[dict], path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["text", "labels", "source", "other_labels", "resolution"])
+        writer = csv.DictWriter(
+            handle, fieldnames=["text", "labels", "source", "other_labels", "resolution"]
+        )
         writer.writeheader()
         writer.writerows(conflicts)

@@ -22,7 +22,9 @@ def _candidates(inputs: list[Path], tagger, max_size_mb: float) -> list[dict]:
 
     files, problems = collect_files(inputs)
     if not files:
-        raise DataError("no documents found in the inputs" + (f" ({problems[0]['error']})" if problems else ""))
+        raise DataError(
+            "no documents found in the inputs" + (f" ({problems[0]['error']})" if problems else "")
+        )
     items, seen = [], set()
     raws = (read_document(f, max_size_mb) for f in files)
     for f, result in zip(files, tagger.tag_many(raws), strict=True):
@@ -31,8 +33,19 @@ def _candidates(inputs: list[Path], tagger, max_size_mb: float) -> list[dict]:
             if len(key.split()) < 4 or key in seen:
                 continue
             seen.add(key)
-            items.append({"doc_id": f.stem, "path": str(f), "index": i, "start": s.start, "end": s.end,
-                          "text": s.text, "scores": s.scores, "suggested": list(s.labels), "model": tagger.model.name})
+            items.append(
+                {
+                    "doc_id": f.stem,
+                    "path": str(f),
+                    "index": i,
+                    "start": s.start,
+                    "end": s.end,
+                    "text": s.text,
+                    "scores": s.scores,
+                    "suggested": list(s.labels),
+                    "model": tagger.model.name,
+                }
+            )
     return items
 
 
@@ -41,8 +54,12 @@ def _margin(item: dict, thresholds: dict) -> float:
 
 
 def build_queue(
-    inputs: list[Path], n: int, strategy: str = "uncertainty", model: str | None = None,
-    second_model: str | None = None, max_size_mb: float = 50.0,
+    inputs: list[Path],
+    n: int,
+    strategy: str = "uncertainty",
+    model: str | None = None,
+    second_model: str | None = None,
+    max_size_mb: float = 50.0,
 ) -> list[dict]:
     import numpy as np
 
@@ -67,7 +84,11 @@ def build_queue(
     else:
         other = _second_model(tagger.model, second_model)
         texts = [SentenceInput(x["text"]) for x in items]
-        a = np.array([[x["scores"][t] for t in thresholds] for x in items]) if items else np.zeros((0, 5))
+        a = (
+            np.array([[x["scores"][t] for t in thresholds] for x in items])
+            if items
+            else np.zeros((0, 5))
+        )
         b = other.predict_proba(texts) if items else np.zeros((0, 5))
         gap = np.abs(a - b).max(axis=1) if items else np.zeros(0)
         for item, g in zip(items, gap, strict=True):

@@ -30,14 +30,18 @@ def promotion_decision(old: dict, new: dict, tolerance: float) -> tuple[bool, li
         if old_f1 is None or new_f1 is None:
             continue
         if new_f1 < old_f1 - tolerance:
-            reasons.append(f"macro-F1 on {name} fell from {old_f1:.3f} to {new_f1:.3f} (tolerance {tolerance:.3f})")
+            reasons.append(
+                f"macro-F1 on {name} fell from {old_f1:.3f} to {new_f1:.3f} (tolerance {tolerance:.3f})"
+            )
     return not reasons, reasons
 
 
 def _scores(model_path: Path, corpus: Path, heldout: Path | None) -> dict:
     out = {"corpus_test": evaluate_model(model_path, "test", corpus=corpus)["model"]["metrics"]}
     if heldout is not None:
-        out["annotations_heldout"] = evaluate_model(model_path, data=heldout, corpus=corpus)["model"]["metrics"]
+        out["annotations_heldout"] = evaluate_model(model_path, data=heldout, corpus=corpus)[
+            "model"
+        ]["metrics"]
     return out
 
 
@@ -72,13 +76,22 @@ def retrain(
     elif not promote:
         reasons = ["--promote was not given", *reasons]
     report = {
-        "annotation_set": str(aset.directory), "data_changes": aset.counts,
-        "conflicts_file": str(aset.directory / "conflicts.csv"), "conflicts": len(aset.conflicts),
-        "base_model": str(base_path), "new_model": str(out), "tolerance": tolerance,
-        "before": before, "after": after, "promoted": promoted,
-        "kept_as_default": default_name(Path(out).parent), "why_not_promoted": [] if promoted else reasons,
+        "annotation_set": str(aset.directory),
+        "data_changes": aset.counts,
+        "conflicts_file": str(aset.directory / "conflicts.csv"),
+        "conflicts": len(aset.conflicts),
+        "base_model": str(base_path),
+        "new_model": str(out),
+        "tolerance": tolerance,
+        "before": before,
+        "after": after,
+        "promoted": promoted,
+        "kept_as_default": default_name(Path(out).parent),
+        "why_not_promoted": [] if promoted else reasons,
     }
-    (Path(out) / "retrain_report.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    (Path(out) / "retrain_report.json").write_text(
+        json.dumps(report, indent=1) + "\n", encoding="utf-8"
+    )
     (Path(out) / "retrain_report.md").write_text(retrain_markdown(report), encoding="utf-8")
     return report
 
@@ -104,12 +117,20 @@ def retrain_markdown(report: dict) -> str:
         b, a = report["before"][name]["sentence"], report["after"][name]["sentence"]
         for t in THEME_IDS:
             pb, pa = b["per_theme"][t], a["per_theme"][t]
-            lines.append(f"| {name} | {t} | {pb['precision']:.3f} | {pb['recall']:.3f} | {pb['f1']:.3f} | "
-                         f"{pa['precision']:.3f} | {pa['recall']:.3f} | {pa['f1']:.3f} |")
-        lines.append(f"| {name} | **macro** | | | **{b['macro_f1']:.3f}** | | | **{a['macro_f1']:.3f}** |")
+            lines.append(
+                f"| {name} | {t} | {pb['precision']:.3f} | {pb['recall']:.3f} | {pb['f1']:.3f} | "
+                f"{pa['precision']:.3f} | {pa['recall']:.3f} | {pa['f1']:.3f} |"
+            )
+        lines.append(
+            f"| {name} | **macro** | | | **{b['macro_f1']:.3f}** | | | **{a['macro_f1']:.3f}** |"
+        )
     lines += ["", "## Promotion", ""]
     if report["promoted"]:
         lines.append(f"Promoted: `{Path(report['new_model']).name}` is now the default model.")
     else:
-        lines.append(f"Not promoted; the default stays `{report['kept_as_default']}`. Why: " + "; ".join(report["why_not_promoted"]) + ".")
+        lines.append(
+            f"Not promoted; the default stays `{report['kept_as_default']}`. Why: "
+            + "; ".join(report["why_not_promoted"])
+            + "."
+        )
     return "\n".join(lines) + "\n"

@@ -20,7 +20,11 @@ def list_models(directory: Path | None = None) -> list[dict]:
     directory = directory or models_dir()
     current = default_name(directory)
     out = []
-    for path in sorted(p for p in directory.iterdir() if (p / "meta.json").is_file()) if directory.is_dir() else []:
+    for path in (
+        sorted(p for p in directory.iterdir() if (p / "meta.json").is_file())
+        if directory.is_dir()
+        else []
+    ):
         try:
             meta = read_meta(path)
         except ModelError:
@@ -49,6 +53,8 @@ def use_model(name: str, directory: Path | None = None) -> Path:
     target = directory / "default.json"
     tmp = target.with_suffix(".json.tmp")
     previous = default_name(directory)
-    tmp.write_text(json.dumps({"default": name, "previous": previous}, indent=1) + "\n", encoding="utf-8")
+    tmp.write_text(
+        json.dumps({"default": name, "previous": previous}, indent=1) + "\n", encoding="utf-8"
+    )
     tmp.replace(target)
     return path
