@@ -132,38 +132,69 @@ def bench_batch(tmp: Path) -> dict:
     for i in range(n):
         (folder / f"summary{i:03d}.txt").write_text(doc + f"\n\nDocument {i}.\n")
     out = {"documents": n, "words_per_document": len(doc.split())}
-    for workers in (1, 2):
-        target = tmp / f"out{workers}.jsonl"
-        start = time.perf_counter()
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "scr_nlp",
-                "tag-batch",
-                str(folder),
-                "--out",
-                str(target),
-                "--workers",
-                str(workers),
-                "--quiet",
-            ],
-            capture_output=True,
-            text=True,
-        )
-        seconds = time.perf_counter() - start
-        if proc.returncode:
-            raise RuntimeError(proc.stderr)
+    for label, workers, extra in (
+        ("workers_1", 1, []),
+        ("workers_2", 2, []),
+        ("dask_2", 2, ["--engine", "dask"]),
+    ):
+        target = tmp / f"out-{label}.jsonl"
+        seconds = _batch_seconds(folder, target, workers, extra)
         sentences = sum(
             len(json.loads(line)["sentences"]) for line in target.read_text().splitlines()
         )
-        out[f"workers_{workers}"] = {
+        out[label] = {
             "seconds_including_start_up": round(seconds, 2),
             "documents_per_second": round(n / seconds, 2),
             "sentences_per_second": round(sentences / seconds),
         }
+    out["task_overhead"] = bench_task_overhead(tmp)
     out["peak_rss_mb_children"] = round(
         resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    )
+    return out
+
+
+def _batch_seconds(folder: Path, target: Path, workers: int, extra: list[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scr_nlp",
+            "tag-batch",
+            str(folder),
+            "--out",
+            str(target),
+            "--workers",
+            str(workers),
+            "--quiet",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode:
+        raise RuntimeError(proc.stderr)
+    return time.perf_counter() - start
+
+
+def bench_task_overhead(tmp: Path) -> dict:
+    """Per-document cost on one worker, local vs Dask, from the slope between 1 and N tiny documents."""
+    n = 200
+    few, many = tmp / "tiny1", tmp / "tinyN"
+    few.mkdir()
+    many.mkdir()
+    (few / "t0.txt").write_text("Child A was seen at home by the health visitor.\n")
+    for i in range(n):
+        (many / f"t{i}.txt").write_text(f"Child {i} was seen at home by the health visitor.\n")
+    out = {}
+    for label, extra in (("local", []), ("dask", ["--engine", "dask"])):
+        t1 = _batch_seconds(few, tmp / f"{label}-1.jsonl", 1, extra)
+        tn = _batch_seconds(many, tmp / f"{label}-n.jsonl", 1, extra)
+        out[f"{label}_seconds_per_document"] = round((tn - t1) / (n - 1), 4)
+        out[f"{label}_start_up_seconds"] = round(t1, 2)
+    out["dask_overhead_seconds_per_task"] = round(
+        out["dask_seconds_per_document"] - out["local_seconds_per_document"], 4
     )
     return out
 
@@ -292,23 +323,57 @@ def write_markdown(r: dict, path: Path) -> None:
         f"{r['batch']['documents']} documents of {r['batch']['words_per_document']:,} words, `scr-nlp tag-batch` "
         "end to end including process start-up and model loading:",
         "",
-        "| workers | documents/s | sentences/s | seconds |",
+        "| engine | documents/s | sentences/s | seconds |",
         "|---|---|---|---|",
     ]
-    for w in (1, 2):
-        b = r["batch"][f"workers_{w}"]
+    for label, name in (
+        ("workers_1", "local, 1 worker"),
+        ("workers_2", "local, 2 workers"),
+        ("dask_2", "Dask LocalCluster, 2 workers"),
+    ):
+        b = r["batch"][label]
         lines.append(
-            f"| {w} | {b['documents_per_second']} | {b['sentences_per_second']:,} | {b['seconds_including_start_up']} |"
+            f"| {name} | {b['documents_per_second']} | {b['sentences_per_second']:,} | {b['seconds_including_start_up']} |"
         )
     lines += [
         "",
         f"Peak resident memory of the largest child process: {r['batch']['peak_rss_mb_children']} MB "
         "(target: 20 documents/s of 3,000-word summaries on 2 cores).",
         "",
+        *capacity_note(r),
+        "",
         "Reproduce: `make bench` (writes this file and `benchmarks/results.json`).",
         "",
     ]
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def capacity_note(r: dict) -> list[str]:
+    o = r["batch"]["task_overhead"]
+    per_doc = 1 / r["batch"]["workers_1"]["documents_per_second"]
+    overhead = max(o["dask_overhead_seconds_per_task"], 0.0)
+    efficiency = per_doc / (per_doc + overhead)
+    return [
+        "## Capacity on a real cluster (Dask engine)",
+        "",
+        f"Measured here: a {r['batch']['words_per_document']:,}-word summary costs about {per_doc:.3f} s of one core "
+        f"(local, one worker, including segmentation); the Dask engine adds about {overhead * 1000:.1f} ms per "
+        f"document-task over the local engine ({o['dask_seconds_per_document']:.4f} vs "
+        f"{o['local_seconds_per_document']:.4f} s per tiny document on one worker), and starting a LocalCluster costs "
+        f"about {o['dask_start_up_seconds']} s once.",
+        "",
+        f"- Each task is one whole document, independent of the others, so throughput should grow close to linearly "
+        f"with worker cores: about {efficiency:.0%} of ideal per worker at this document size "
+        f"(~{1 / (per_doc + overhead):.1f} documents/s per core; 100 cores ~{100 / (per_doc + overhead):,.0f} documents/s, "
+        f"a million summaries in ~{1e6 / (100 / (per_doc + overhead)) / 3600:.1f} h).",
+        "- What limits it: the scheduler handles on the order of a few thousand tasks per second, so with documents "
+        "this small it is not the bottleneck below roughly a thousand cores; the driver writes every record itself "
+        "(one append and fsync per document), which caps the output at a few thousand records per second on a local "
+        "disk and less on network storage; and reading inputs from object storage (S3/GCS) adds per-file latency "
+        "that only more concurrent workers hide. The model is loaded once per worker, so start-up is amortised.",
+        "- Very short documents (news briefs) make the per-task overhead matter more; very long ones (90-page "
+        "overview reports) make the work per task uneven, which Dask's work stealing balances.",
+    ]
 
 
 def main() -> None:

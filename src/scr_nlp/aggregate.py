@@ -43,23 +43,16 @@ def cohort_value(meta: dict, field: str):
 
 
 def read_results(path: Path) -> Iterator[dict]:
+    from scr_nlp.jsonl import iter_json_lines
+
     if not path.is_file():
         raise InputNotFoundError(f"{path}: results file not found")
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                raise DataError(
-                    f"{path}:{number}: not a JSON record (is this a tag-batch output?)"
-                ) from None
-            if not isinstance(record, dict) or "labels" not in record:
-                raise DataError(
-                    f"{path}:{number}: record has no 'labels'; expected tag-batch output"
-                )
-            yield record
+    for number, record in iter_json_lines(path):
+        if isinstance(record, json.JSONDecodeError):
+            raise DataError(f"{path}:{number}: not a JSON record (is this a tag-batch output?)")
+        if not isinstance(record, dict) or "labels" not in record:
+            raise DataError(f"{path}:{number}: record has no 'labels'; expected tag-batch output")
+        yield record
 
 
 @dataclass(frozen=True)

@@ -101,50 +101,52 @@ def _starts_sentence(text: str) -> bool:
     return first.isupper() or first.isdigit() or first in _OPENERS or first in "•–-"
 
 
-def scr_sentencizer(doc):
-    """Set sentence starts by rule; see tests/test_segmenting.py for the cases."""
-    n = len(doc)
-    if not n:
-        return doc
+def sentence_starts(texts: list[str], spaces: list[str]) -> list[bool]:
+    """Rule-based sentence starts over tokens; see tests/test_segmenting.py for the cases."""
+    n = len(texts)
     starts = [False] * n
+    if not n:
+        return starts
     starts[0] = True
     since = 0
     for i in range(n - 1):
-        tok = doc[i]
-        text = tok.text
+        text = texts[i]
         end = False
         if text in _TERMINAL_TOKENS:
-            prev = doc[i - 1].text.lower() if i else ""
+            prev = texts[i - 1].lower() if i else ""
             end = not (
                 text == "."
                 and (
                     prev in _ABBREVIATIONS
-                    or (prev in _NUMBERED_ABBREVIATIONS and doc[i + 1].text[:1].isdigit())
+                    or (prev in _NUMBERED_ABBREVIATIONS and texts[i + 1][:1].isdigit())
                 )
             )
         elif len(text) == 2 and text[1] == "." and text[0].isupper():
             end = True  # "Child A." and "Mr X." end sentences far more often than initials start names
-        elif (
-            text.lower() in ("a.m.", "p.m.", "etc.")
-            or len(text) > 1
-            and text[-1] in "!?"
-            and not text[0].isalnum()
-        ):
+        elif text.lower() in ("a.m.", "p.m.", "etc."):
+            end = True
+        elif len(text) > 1 and text[-1] in "!?" and not text[0].isalnum():
             end = True
         since += 1
         if end:
             j = i + 1
             # a quote glued to the full stop closes it; one followed by a word opens the next
-            while j < n and doc[j].text in _CLOSERS and not doc[j - 1].whitespace_:
+            while j < n and texts[j] in _CLOSERS and not spaces[j - 1]:
                 j += 1
-            if j < n and _starts_sentence(doc[j].text):
+            if j < n and _starts_sentence(texts[j]):
                 starts[j] = True
                 since = 0
-        elif since >= _MAX_SENTENCE_TOKENS and doc[i + 1].text[:1].isupper() and text in (";", ":"):
+        elif since >= _MAX_SENTENCE_TOKENS and texts[i + 1][:1].isupper() and text in (";", ":"):
             starts[i + 1] = True  # break run-on lists that never end
             since = 0
-    for tok, is_start in zip(doc, starts, strict=True):
-        tok.is_sent_start = is_start
+    return starts
+
+
+def scr_sentencizer(doc):
+    """spaCy component: set ``is_sent_start`` on every token by ``sentence_starts``."""
+    starts = sentence_starts([t.text for t in doc], [t.whitespace_ for t in doc])
+    for token, is_start in zip(doc, starts, strict=True):
+        token.is_sent_start = is_start
     return doc
 
 
@@ -184,7 +186,7 @@ def segment_many(raws: Iterable[RawDocument]) -> Iterator[SegmentedDocument]:
     for raw in raws:
         cleaned = clean(raw.text, raw.heading_spans)
         body = [b for b in cleaned.blocks if b.kind == "body"]
-        docs = nlp.pipe(b.text for b in body)
+        docs = nlp.tokenizer.pipe(b.text for b in body)
         sections, block_section = _sections(cleaned.blocks, len(raw.text))
         sentences: list[Sentence] = []
         last_para: str | None = None
@@ -224,12 +226,19 @@ def _sections(blocks: list[Block], text_len: int):
 
 
 def _block_sentences(block: Block, doc, kind: str, para: str | None) -> Iterator[Sentence]:
-    origin = block.origin
-    for sent in doc.sents:
-        chunk = sent.text
-        lead = len(chunk) - len(chunk.lstrip())
-        trail = len(chunk) - len(chunk.rstrip())
-        cs, ce = sent.start_char + lead, sent.end_char - trail
+    origin, text = block.origin, block.text
+    tokens = [(t.text, t.whitespace_, t.idx) for t in doc]
+    if not tokens:
+        return
+    starts = sentence_starts([t[0] for t in tokens], [t[1] for t in tokens])
+    bounds = [i for i, s in enumerate(starts) if s] + [len(tokens)]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        cs = tokens[a][2]
+        last = tokens[b - 1]
+        ce = last[2] + len(last[0])
+        chunk = text[cs:ce]
+        cs += len(chunk) - len(chunk.lstrip())
+        ce -= len(chunk) - len(chunk.rstrip())
         if ce <= cs:
             continue
-        yield Sentence(origin[cs], origin[ce - 1] + 1, _fold(block.text[cs:ce]), kind, para)
+        yield Sentence(origin[cs], origin[ce - 1] + 1, _fold(text[cs:ce]), kind, para)

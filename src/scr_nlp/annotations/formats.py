@@ -97,18 +97,14 @@ def _check_text(text, where: str, problems: list[str]) -> str | None:
 
 
 def _jsonl(path: Path, problems: list[str]):
-    with path.open(encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.append(f"{path}:{number}: malformed JSON ({exc.msg})")
-                continue
-            if not isinstance(record, dict):
-                problems.append(f"{path}:{number}: expected a JSON object")
-                continue
+    from scr_nlp.jsonl import iter_json_lines
+
+    for number, record in iter_json_lines(path, "utf-8-sig"):
+        if isinstance(record, json.JSONDecodeError):
+            problems.append(f"{path}:{number}: malformed JSON ({record.msg})")
+        elif not isinstance(record, dict):
+            problems.append(f"{path}:{number}: expected a JSON object")
+        else:
             yield number, record
 
 

@@ -63,16 +63,13 @@ def corpus_path(path: str | Path | None) -> Path:
 
 
 def iter_documents(path: str | Path | None = None) -> Iterator[CorpusDocument]:
+    from scr_nlp.jsonl import iter_json_lines
+
     path = corpus_path(path)
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-            yield _document(record, path, number)
+    for number, record in iter_json_lines(path):
+        if isinstance(record, json.JSONDecodeError):
+            raise DataError(f"{path}:{number}: not valid JSON ({record.msg})")
+        yield _document(record, path, number)
 
 
 def _document(record: object, path: Path, number: int) -> CorpusDocument:

