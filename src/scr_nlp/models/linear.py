@@ -157,11 +157,8 @@ class LinearThemeClassifier(ThemeClassifier):
                 progress(1)
             return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
 
-        # liblinear releases the GIL: one theme per core, same result as serial.
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            fitted = list(pool.map(fit_one, targets))
+        # Serial on purpose: liblinear keeps global state and is not safe to run in threads.
+        fitted = [fit_one(y) for y in targets]
         coefs = [c for c, _ in fitted]
         intercepts = [i for _, i in fitted]
         self.coef_ = np.vstack(coefs)
