@@ -123,9 +123,12 @@ def sentence_starts(texts: list[str], spaces: list[str]) -> list[bool]:
             )
         elif len(text) == 2 and text[1] == "." and text[0].isupper():
             end = True  # "Child A." and "Mr X." end sentences far more often than initials start names
-        elif text.lower() in ("a.m.", "p.m.", "etc."):
-            end = True
-        elif len(text) > 1 and text[-1] in "!?" and not text[0].isalnum():
+        elif (
+            text.lower() in ("a.m.", "p.m.", "etc.")
+            or len(text) > 1
+            and text[-1] in "!?"
+            and not text[0].isalnum()
+        ):
             end = True
         since += 1
         if end:
