@@ -52,7 +52,7 @@ class ThemeComponent:
         self.thresholds = self.model.threshold_array(threshold)
 
     def predict(self, docs):
-        from scr_nlp.models.base import SentenceInput
+        from scr_nlp.models.base import with_neighbours
         from scr_nlp.segmenting import scr_sentencizer
 
         out = []
@@ -60,13 +60,7 @@ class ThemeComponent:
             if not doc.has_annotation("SENT_START"):
                 scr_sentencizer(doc)
             sents = list(doc.sents)
-            texts = [s.text.strip() for s in sents]
-            inputs = [
-                SentenceInput(
-                    t, texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else ""
-                )
-                for i, t in enumerate(texts)
-            ]
+            inputs = with_neighbours([s.text.strip() for s in sents])
             out.append((sents, self.model.predict_proba(inputs)))
         return out
 

@@ -131,17 +131,10 @@ class Tagger:
     def tag_segmented(
         self, seg: SegmentedDocument, doc_id: str | None = None, meta: dict | None = None
     ) -> TagResult:
-        from scr_nlp.models.base import SentenceInput
+        from scr_nlp.models.base import with_neighbours
 
         sents = seg.sentences
-        inputs = [
-            SentenceInput(
-                s.text,
-                sents[i - 1].text if i else "",
-                sents[i + 1].text if i + 1 < len(sents) else "",
-            )
-            for i, s in enumerate(sents)
-        ]
+        inputs = with_neighbours([s.text for s in sents])
         scores = self.model.predict_proba(inputs)
         carried = scores >= self._thresholds
         tagged = tuple(

@@ -20,6 +20,14 @@ class SentenceInput:
     next_text: str = ""
 
 
+def with_neighbours(texts: list[str]) -> list[SentenceInput]:
+    """Sentences of one document in order, each with its previous and next sentence."""
+    return [
+        SentenceInput(t, texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else "")
+        for i, t in enumerate(texts)
+    ]
+
+
 class ThemeClassifier(ABC):
     #: registered, versioned name, e.g. "linear"; with ``version`` it names the format
     type_name: ClassVar[str]
