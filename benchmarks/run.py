@@ -40,9 +40,10 @@ def timed(fn, repeat: int = 3):
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "scr_nlp", *args], capture_output=True, text=True, check=True
-    )
+    proc = subprocess.run([sys.executable, "-m", "scr_nlp", *args], capture_output=True, text=True)
+    if proc.returncode:
+        raise RuntimeError(f"scr-nlp {' '.join(args)} failed: {proc.stderr.strip()}")
+    return proc
 
 
 def bench_startup() -> dict:
@@ -162,25 +163,9 @@ def bench_batch(tmp: Path) -> dict:
 
 def _batch_seconds(folder: Path, target: Path, workers: int, extra: list[str]) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scr_nlp",
-            "tag-batch",
-            str(folder),
-            "--out",
-            str(target),
-            "--workers",
-            str(workers),
-            "--quiet",
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
+    cli(
+        "tag-batch", str(folder), "--out", str(target), "--workers", str(workers), "--quiet", *extra
     )
-    if proc.returncode:
-        raise RuntimeError(proc.stderr)
     return time.perf_counter() - start
 
 

@@ -9,6 +9,21 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
+def run_cli(*args: str, **kwargs):
+    """Run ``python -m scr_nlp ARGS`` the way a user would; returns the CompletedProcess."""
+    import subprocess
+
+    kwargs.setdefault("capture_output", True)
+    kwargs.setdefault("text", True)
+    return subprocess.run(cli_command(*args), **kwargs)
+
+
+def cli_command(*args) -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "scr_nlp", *map(str, args)]
+
+
 def fold(text: str) -> str:
     return " ".join(text.split())
 

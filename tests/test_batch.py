@@ -1,10 +1,8 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,7 +11,7 @@ import pytest
 from scr_nlp.batch import errors_path, plan_items, read_manifest, run_batch
 from scr_nlp.errors import DataError
 
-from .conftest import REVIEW_TEXT
+from .conftest import REVIEW_TEXT, cli_command, run_cli
 
 
 def _corpus(tmp_path: Path, n: int) -> Path:
@@ -60,18 +58,7 @@ def test_workers_give_the_same_records(tiny_model_dir, tmp_path):
 def test_resume_after_kill_and_torn_line(tiny_model_dir, tmp_path):
     folder = _corpus(tmp_path, 30)
     out = tmp_path / "results.jsonl"
-    cmd = [
-        sys.executable,
-        "-m",
-        "scr_nlp",
-        "tag-batch",
-        str(folder),
-        "--out",
-        str(out),
-        "--model",
-        str(tiny_model_dir),
-        "--quiet",
-    ]
+    cmd = cli_command("tag-batch", folder, "--out", out, "--model", tiny_model_dir, "--quiet")
     proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline and (not out.exists() or out.read_text().count("\n") < 2):
@@ -103,23 +90,7 @@ def test_manifest_by_doc_id(tmp_path):
 def test_exit_code_when_some_fail(tiny_model_dir, tmp_path):
     folder = _corpus(tmp_path, 2)
     (folder / "bad.txt").write_bytes(bytes(range(256)))
-    env = {**os.environ}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scr_nlp",
-            "tag-batch",
-            str(folder),
-            "--out",
-            str(tmp_path / "r.jsonl"),
-            "--model",
-            str(tiny_model_dir),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    result = run_cli("tag-batch", folder, "--out", tmp_path / "r.jsonl", "--model", tiny_model_dir)
     assert result.returncode == 10
     assert "Traceback" not in result.stderr
     assert "binary" in result.stderr

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 
@@ -14,7 +12,7 @@ import pytest
 
 from scr_nlp.batch import run_batch
 
-from .conftest import REVIEW_TEXT
+from .conftest import REVIEW_TEXT, run_cli
 
 pytest.importorskip("distributed")
 
@@ -85,24 +83,17 @@ def test_killed_worker_every_document_exactly_once(tiny_model_dir, tmp_path):
 
 def test_unreachable_scheduler_refused(tiny_model_dir, tmp_path):
     folder = _docs(tmp_path, 1)
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scr_nlp",
-            "tag-batch",
-            str(folder),
-            "--out",
-            str(tmp_path / "o.jsonl"),
-            "--model",
-            str(tiny_model_dir),
-            "--engine",
-            "dask",
-            "--scheduler",
-            "tcp://127.0.0.1:9",
-        ],
-        capture_output=True,
-        text=True,
+    proc = run_cli(
+        "tag-batch",
+        folder,
+        "--out",
+        tmp_path / "o.jsonl",
+        "--model",
+        tiny_model_dir,
+        "--engine",
+        "dask",
+        "--scheduler",
+        "tcp://127.0.0.1:9",
         timeout=120,
     )
     assert proc.returncode == 11

@@ -6,15 +6,12 @@ import sys
 
 import pytest
 
-from .conftest import REVIEW_TEXT
+from .conftest import REVIEW_TEXT, run_cli
 
 HEAVY = ("spacy", "torch", "transformers", "sklearn", "datasets", "numpy", "scipy", "thinc")
 
 
-def run(*args, **kwargs):
-    return subprocess.run(
-        [sys.executable, "-m", "scr_nlp", *args], capture_output=True, text=True, **kwargs
-    )
+run = run_cli
 
 
 def test_help_imports_nothing_heavy():

@@ -15,7 +15,12 @@ from typing import Annotated
 
 import typer
 
+# Choices come from their one definition; these modules import nothing heavy.
+from scr_nlp.annotations.exports import EXPORT_FORMATS
+from scr_nlp.annotations.queue import STRATEGIES
+from scr_nlp.batch import ENGINES
 from scr_nlp.errors import EXIT_CODES, ScrError
+from scr_nlp.models.registry import MODEL_TYPES
 
 app = typer.Typer(
     name="scr-nlp",
@@ -131,10 +136,7 @@ def corpus_build(
     _out(f"wrote {len(docs)} documents to {out}")
 
 
-class ModelTypeName(StrEnum):
-    linear = "linear"
-    transformer = "transformer"
-    keyword = "keyword"
+ModelTypeName = StrEnum("ModelTypeName", {n: n for n in MODEL_TYPES})
 
 
 class Split(StrEnum):
@@ -176,9 +178,7 @@ def train(
     """Train a model on the corpus train split, tune on dev, save it with a model card."""
     from scr_nlp.models.training import train_model
 
-    overrides = (
-        {"epochs": epochs} if epochs is not None and model is ModelTypeName.transformer else None
-    )
+    overrides = {"epochs": epochs} if epochs is not None and model.value == "transformer" else None
     bar = None
     if not quiet and sys.stderr.isatty():
         from tqdm import tqdm
@@ -253,9 +253,7 @@ def tag(
     _out(format_tag_result(result, evidence))
 
 
-class Engine(StrEnum):
-    local = "local"
-    dask = "dask"
+Engine = StrEnum("Engine", {n: n for n in ENGINES})
 
 
 @app.command("tag-batch")
@@ -393,17 +391,10 @@ def models_use(
     _out(f"default model is now {use_model(name)}")
 
 
-class QueueStrategy(StrEnum):
-    uncertainty = "uncertainty"
-    diversity = "diversity"
-    disagreement = "disagreement"
+QueueStrategy = StrEnum("QueueStrategy", {n: n for n in STRATEGIES})
 
 
-class TaskFormat(StrEnum):
-    prodigy = "prodigy"
-    labelstudio = "labelstudio"
-    doccano = "doccano"
-    jsonl = "jsonl"
+TaskFormat = StrEnum("TaskFormat", {n: n for n in EXPORT_FORMATS})
 
 
 @app.command()

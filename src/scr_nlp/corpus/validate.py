@@ -52,8 +52,13 @@ def validate_corpus(path: str | Path | None = None, require_split: bool = True) 
             problems.append(Problem("error", where, f"doc_id repeats line {seen_ids[doc.doc_id]}"))
         seen_ids[doc.doc_id] = doc.line
         problems.extend(_check_document(doc, where, require_split))
-    problems.extend(_check_boundaries(docs, path))
-    problems.extend(_check_duplicates(docs, path))
+    from scr_nlp.records import RawDocument
+    from scr_nlp.segmenting import segment_many
+
+    # Segment once; both checks read the same sentences.
+    segmented = list(segment_many(RawDocument(d.doc_id, "", "string", d.text) for d in docs))
+    problems.extend(_check_boundaries(docs, segmented, path))
+    problems.extend(_check_duplicates(docs, segmented, path))
     return problems
 
 
@@ -108,14 +113,10 @@ def _check_document(doc: CorpusDocument, where: str, require_split: bool) -> lis
     return out
 
 
-def _check_boundaries(docs: list[CorpusDocument], path: Path) -> list[Problem]:
+def _check_boundaries(docs: list[CorpusDocument], segmented, path: Path) -> list[Problem]:
     """Every span must start at a sentence start and end at a sentence end, as segmented."""
-    from scr_nlp.records import RawDocument
-    from scr_nlp.segmenting import segment_many
-
     out = []
-    raws = (RawDocument(d.doc_id, "", "string", d.text) for d in docs)
-    for doc, seg in zip(docs, segment_many(raws), strict=True):
+    for doc, seg in zip(docs, segmented, strict=True):
         starts = {s.start for s in seg.sentences}
         ends = {s.end for s in seg.sentences}
         for span in doc.spans:
@@ -135,15 +136,11 @@ def normalise_sentence(text: str) -> str:
     return " ".join(re.findall(r"[a-z]+", text.lower()))
 
 
-def _check_duplicates(docs: list[CorpusDocument], path: Path) -> list[Problem]:
-    from scr_nlp.records import RawDocument
-    from scr_nlp.segmenting import segment_many
-
+def _check_duplicates(docs: list[CorpusDocument], segmented, path: Path) -> list[Problem]:
     by_norm: dict[str, list[tuple[str, str | None, str]]] = defaultdict(list)
     shingles: dict[int, set[str]] = {}
     owners: list[tuple[str, str | None, str]] = []
-    raws = (RawDocument(d.doc_id, "", "string", d.text) for d in docs)
-    for doc, seg in zip(docs, segment_many(raws), strict=True):
+    for doc, seg in zip(docs, segmented, strict=True):
         for sent in seg.sentences:
             norm = normalise_sentence(sent.text)
             words = norm.split()
