@@ -31,6 +31,8 @@ GENRES = (
     "child_practice_review",
     "domestic_homicide_review",
     "safeguarding_adults_review",
+    "coroner_report",
+    "learning_briefing",
 )
 OUTCOMES = ("death", "serious_harm")
 AGE_BANDS = ("under_1", "1_to_5", "6_to_10", "11_to_15", "16_plus")
@@ -47,7 +49,7 @@ REGIONS = (
     "South West",
     "Wales",
 )
-YEAR_RANGE = (2006, 2024)
+YEAR_RANGE = (2006, 2025)
 
 _MARK = re.compile(r"\[\[([^:\[\]]*):\s?(.*?)\]\]", re.S)
 _OPEN_CLOSE = re.compile(r"\[\[|\]\]")
