@@ -53,7 +53,7 @@ bench: install models/transformer/meta.json
 	$(BIN)/python benchmarks/run.py --out BENCHMARKS.md
 
 corpus: install
-	$(BIN)/scr-nlp corpus build
+	$(BIN)/python corpus/tools/build.py
 	$(BIN)/scr-nlp corpus validate
 	$(BIN)/scr-nlp corpus stats
 

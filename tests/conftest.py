@@ -42,6 +42,30 @@ def assert_offsets_faithful(original: str, sentences) -> None:
         assert all(ch in it for ch in re.sub(r"\s", "", s.text)), (source, s.text)
 
 
+def unaccounted_text(seg) -> list[str]:
+    """Non-space text of the original in no sentence, no heading and no reported removed span;
+    also checks that sentences and headings never overlap. Empty when nothing was lost."""
+    text = seg.raw.text
+    owner = [0] * len(text)
+    spans = [(s.start, s.end) for s in seg.sentences]
+    spans += [(sec.start, sec.heading_end) for sec in seg.sections if sec.heading_end is not None]
+    for a, b in spans:
+        for i in range(a, b):
+            assert not owner[i], f"overlap at {i}: {text[a:b]!r}"
+            owner[i] = 1
+    for a, b in seg.removed:
+        for i in range(a, b):
+            owner[i] = owner[i] or 2
+    lost, run = [], []
+    for i, ch in enumerate(text):
+        if not owner[i] and not ch.isspace():
+            run.append(ch)
+        elif run:
+            lost.append("".join(run))
+            run = []
+    return lost + (["".join(run)] if run else [])
+
+
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory):
     """A small linear model trained on inline sentences: fast, deterministic, no download."""

@@ -1,6 +1,11 @@
+"""tag-batch: the output contract (exactly once, resume keys, lock, refusals) and a batch
+that no single input can stall or kill."""
+
 from __future__ import annotations
 
+import errno
 import json
+import os
 import signal
 import subprocess
 import time
@@ -8,14 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from scr_nlp.batch import errors_path, plan_items, read_manifest, run_batch
-from scr_nlp.errors import DataError
+from scr_nlp.batch import BatchOptions, errors_path, plan_items, read_manifest, run_batch
+from scr_nlp.batch.sink import ResultsSink
+from scr_nlp.errors import (
+    DataError,
+    DiskFullError,
+    OutputLockedError,
+    OutputNotWritableError,
+    ResumeRefusedError,
+)
 
 from .conftest import REVIEW_TEXT, cli_command, run_cli
 
 
-def _corpus(tmp_path: Path, n: int) -> Path:
-    folder = tmp_path / "in"
+def _corpus(tmp_path: Path, n: int, name: str = "in") -> Path:
+    folder = tmp_path / name
     (folder / "sub").mkdir(parents=True)
     for i in range(n):
         target = folder / ("sub" if i % 2 else "") / f"doc{i:02d}.txt"
@@ -28,30 +40,42 @@ def _records(out: Path) -> list[dict]:
     return [json.loads(line) for line in out.read_text().splitlines()]
 
 
+def _options(model, **kwargs) -> BatchOptions:
+    return BatchOptions(model=str(model), **kwargs)
+
+
 def test_batch_manifest_errors_and_resume(tiny_model_dir, tmp_path):
     folder = _corpus(tmp_path, 4)
     (folder / "empty.txt").write_text("")
     manifest = tmp_path / "manifest.csv"
     manifest.write_text("path,doc_id,year,region\nin/doc00.txt,case-0,2016,London\n")
     out = tmp_path / "results.jsonl"
-    summary = run_batch([folder, tmp_path / "missing.pdf"], out, str(tiny_model_dir), manifest)
+    options = _options(tiny_model_dir, manifest=manifest)
+    summary = run_batch([folder, tmp_path / "missing.pdf"], out, options)
     assert (summary.tagged, summary.failed) == (4, 2)
-    records = _records(out)
-    by_id = {r["doc_id"]: r for r in records}
+    by_id = {r["doc_id"]: r for r in _records(out)}
     assert by_id["case-0"]["meta"] == {"year": 2016, "region": "London"}
     assert by_id["doc01"]["meta"] == {}
+    assert by_id["case-0"]["model"]["sha256"] and by_id["case-0"]["settings"] == {"threshold": None}
     errors = [json.loads(line) for line in errors_path(out).read_text().splitlines()]
-    assert {e["exit_code"] for e in errors} == {3, 4}
-    again = run_batch([folder], out, str(tiny_model_dir), manifest)
-    assert (again.tagged, again.skipped) == (0, 4)
+    assert {e["exit_code"] for e in errors} == {3, 4} and {e["attempts"] for e in errors} == {1}
+    again = run_batch([folder, tmp_path / "missing.pdf"], out, options)
+    assert (again.tagged, again.skipped, again.failed) == (0, 4, 2)
     assert len(_records(out)) == 4
+    # the errors file is rewritten with the attempt counted, not appended to
+    errors = [json.loads(line) for line in errors_path(out).read_text().splitlines()]
+    assert len(errors) == 2 and {e["attempts"] for e in errors} == {2}
+    (folder / "empty.txt").write_text(REVIEW_TEXT)  # fixed: it leaves the errors file
+    run_batch([folder], out, options)
+    errors = [json.loads(line) for line in errors_path(out).read_text().splitlines()]
+    assert [e["path"] for e in errors] == [str(tmp_path / "missing.pdf")]
 
 
 def test_workers_give_the_same_records(tiny_model_dir, tmp_path):
     folder = _corpus(tmp_path, 5)
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    run_batch([folder], one, str(tiny_model_dir), workers=1)
-    run_batch([folder], two, str(tiny_model_dir), workers=2)
+    run_batch([folder], one, _options(tiny_model_dir, workers=1))
+    run_batch([folder], two, _options(tiny_model_dir, workers=2))
     assert _records(one) == _records(two)
 
 
@@ -69,8 +93,168 @@ def test_resume_after_kill_and_torn_line(tiny_model_dir, tmp_path):
         handle.write('{"doc_id": "doc99", "sha256": "abc", "sente')
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+    assert "removed a partly written last line" in result.stderr
     ids = [r["doc_id"] for r in _records(out)]
     assert sorted(ids) == sorted(f"doc{i:02d}" for i in range(30))
+
+
+def test_bad_line_in_the_middle_is_refused_and_nothing_deleted(tiny_model_dir, tmp_path):
+    folder = _corpus(tmp_path, 6)
+    out = tmp_path / "results.jsonl"
+    run_batch([folder], out, _options(tiny_model_dir))
+    lines = out.read_text().splitlines(keepends=True)
+    lines[2] = "{not json\n"
+    out.write_text("".join(lines))
+    before = out.read_bytes()
+    with pytest.raises(ResumeRefusedError, match="line 3"):
+        run_batch([folder], out, _options(tiny_model_dir))
+    lines[2] = "\n"
+    out.write_text("".join(lines))
+    with pytest.raises(ResumeRefusedError, match="line 3 is blank"):
+        run_batch([folder], out, _options(tiny_model_dir))
+    assert len(out.read_bytes()) == len(before) - len("{not json")
+
+
+def test_an_existing_file_that_is_not_results_is_never_overwritten(tiny_model_dir, tmp_path):
+    folder = _corpus(tmp_path, 2)
+    other = tmp_path / "manifest.csv"
+    other.write_text("path,year\na.txt,2016\n")
+    result = run_cli("tag-batch", folder, "--out", other, "--model", tiny_model_dir, "-q")
+    assert result.returncode == 15 and "not a results file" in result.stderr
+    assert other.read_text() == "path,year\na.txt,2016\n"
+
+
+def test_identical_files_under_two_doc_ids_are_two_documents(tiny_model_dir, tmp_path):
+    folder = tmp_path / "same"
+    folder.mkdir()
+    (folder / "a.txt").write_text(REVIEW_TEXT)
+    (folder / "b.txt").write_text(REVIEW_TEXT)
+    out = tmp_path / "r.jsonl"
+    cmd = ["tag-batch", folder, "--out", out, "--model", tiny_model_dir, "-q"]
+    clean = run_cli(*cmd)
+    assert clean.returncode == 0
+    out.write_text(out.read_text().splitlines(keepends=True)[0])  # as if killed after one
+    resumed = run_cli(*cmd)
+    assert resumed.returncode == 0
+    assert sorted(r["doc_id"] for r in _records(out)) == ["a", "b"]
+
+
+def test_changed_settings_refuse_resume(tiny_model_dir, tmp_path):
+    folder = _corpus(tmp_path, 2)
+    out = tmp_path / "r.jsonl"
+    assert (
+        run_cli("tag-batch", folder, "--out", out, "--model", tiny_model_dir, "-q").returncode == 0
+    )
+    result = run_cli(
+        "tag-batch", folder, "--out", out, "--model", tiny_model_dir, "--threshold", "0.99", "-q"
+    )
+    assert result.returncode == 15
+    assert "another --out" in result.stderr and "0.99" in result.stderr
+
+
+def test_second_run_on_the_same_output_is_refused(tiny_model_dir, tmp_path):
+    folder = _corpus(tmp_path, 2)
+    out = tmp_path / "r.jsonl"
+    with ResultsSink(out, {"model_sha256": "x", "settings": {}}):
+        result = run_cli("tag-batch", folder, "--out", out, "--model", tiny_model_dir, "-q")
+        assert result.returncode == 14 and "another scr-nlp run" in result.stderr
+        with pytest.raises(OutputLockedError):
+            ResultsSink(out, {"model_sha256": "x", "settings": {}}).__enter__()
+
+
+def test_output_paths_that_cannot_be_written(tiny_model_dir, tmp_path, monkeypatch):
+    folder = _corpus(tmp_path, 1)
+    result = run_cli("tag-batch", folder, "--out", tmp_path, "--model", tiny_model_dir, "-q")
+    assert result.returncode == 12 and "is a directory" in result.stderr
+
+    def read_only(self, *args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(Path, "open", read_only)
+    with pytest.raises(OutputNotWritableError, match="Read-only"):
+        ResultsSink(tmp_path / "ro.jsonl", {"model_sha256": "x", "settings": {}}).__enter__()
+
+
+def test_disk_full_leaves_no_half_record(tmp_path, monkeypatch):
+    out = tmp_path / "r.jsonl"
+    with ResultsSink(out, {"model_sha256": "x", "settings": {}}) as sink:
+        sink.write('{"a": 1}', ("a", "a", "a"))
+
+        def full(fd):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(os, "fsync", full)
+        with pytest.raises(DiskFullError, match="no space left"):
+            sink.write('{"b": 2}', ("b", "b", "b"))
+    assert out.read_text() == '{"a": 1}\n'
+
+
+def test_undecodable_file_name_is_recorded_escaped(tiny_model_dir, tmp_path):
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9-review.txt")  # Latin-1 bytes in a UTF-8 world
+    (folder / name).write_text(REVIEW_TEXT)
+    (folder / "plain.txt").write_text(REVIEW_TEXT)
+    out = tmp_path / "r.jsonl"
+    result = run_cli("tag-batch", folder, "--out", out, "--model", tiny_model_dir, "-q")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in out.read_bytes().decode("utf-8").splitlines()]
+    escaped = [r for r in records if r.get("path_escaped")]
+    assert len(records) == 2 and len(escaped) == 1
+    assert escaped[0]["path"].endswith("caf\\xe9-review.txt")
+    again = run_cli("tag-batch", folder, "--out", out, "--model", tiny_model_dir, "-q")
+    assert again.returncode == 0 and "0 tagged, 2 already done" in again.stderr
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def test_a_killed_worker_does_not_stall_the_batch(tiny_model_dir, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"d{i:02d}.txt").write_text((REVIEW_TEXT * 40) + f"\n9.9 Document {i}.\n")
+    out = tmp_path / "r.jsonl"
+    cmd = cli_command("tag-batch", folder, "--out", out, "--model", tiny_model_dir, "-w", "2", "-q")
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and (not out.exists() or out.read_text().count("\n") < 3):
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert workers, "no worker processes found"
+    os.kill(workers[0], signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    assert sorted(r["doc_id"] for r in _records(out)) == [f"d{i:02d}" for i in range(40)]
+
+
+def test_time_budget_stops_one_document_not_the_batch(tiny_model_dir, tmp_path):
+    folder = tmp_path / "slow"
+    folder.mkdir()
+    (folder / "huge.txt").write_text(REVIEW_TEXT * 8000)
+    for i in range(3):
+        (folder / f"ok{i}.txt").write_text(REVIEW_TEXT)
+    for workers in ("1", "2"):
+        out = tmp_path / f"r{workers}.jsonl"
+        result = run_cli(
+            "tag-batch", folder, "--out", out, "--model", tiny_model_dir,
+            "--time-budget", "1", "-w", workers, "-q",
+        )  # fmt: skip
+        assert result.returncode == 10, result.stderr
+        assert "time budget" in result.stderr
+        assert sorted(r["doc_id"] for r in _records(out)) == ["ok0", "ok1", "ok2"]
+        (error,) = [json.loads(line) for line in errors_path(out).read_text().splitlines()]
+        assert error["exit_code"] == 6 and error["path"].endswith("huge.txt")
 
 
 def test_manifest_needs_a_key_column(tmp_path):
@@ -80,11 +264,49 @@ def test_manifest_needs_a_key_column(tmp_path):
         read_manifest(manifest)
 
 
-def test_manifest_by_doc_id(tmp_path):
+def test_manifest_by_doc_id_keeps_text_values(tmp_path):
     manifest = tmp_path / "m.csv"
-    manifest.write_text("doc_id,region\nreview-7,Wales\n")
-    items = plan_items([tmp_path / "review-7.pdf"], manifest)
-    assert items[0].meta == {"region": "Wales"} and items[0].doc_id == "review-7"
+    manifest.write_text("doc_id,region,board,year\nreview-7,Wales,007,2016.0\n")
+    plan = plan_items([tmp_path / "review-7.pdf"], manifest)
+    assert plan.items[0].doc_id == "review-7"
+    assert plan.items[0].meta == {"region": "Wales", "board": "007", "year": 2016}
+    assert plan.items[0].meta_sources == {
+        "region": "manifest",
+        "board": "manifest",
+        "year": "manifest",
+    }
+
+
+def test_manifest_in_windows_1252_and_bad_values(tmp_path):
+    manifest = tmp_path / "m.csv"
+    manifest.write_bytes("doc_id,board\nr1,Ynys Môn – North\n".encode("cp1252"))
+    plan = plan_items([tmp_path / "r1.txt"], manifest)
+    assert plan.items[0].meta["board"] == "Ynys Môn – North"
+    manifest.write_text("doc_id,year\nr1,²015\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 2, column 'year': '²015' is not a whole number"):
+        read_manifest(manifest)
+    manifest.write_text("doc_id,notes\nr1," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="row 2"):
+        read_manifest(manifest)
+
+
+def test_manifest_problems_are_reported_and_strict_fails(tmp_path):
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("doc_id,region\nr1,Wales\nr1,London\nghost,Wales\n")
+    files = [tmp_path / "r1.txt", tmp_path / "r2.txt"]
+    plan = plan_items(files, manifest)
+    joined = " ".join(plan.warnings)
+    assert "rows 2 and 3 both describe 'r1'" in joined
+    assert "1 row(s) match no input file: rows 4" in joined
+    assert "1 file(s) have no manifest row" in joined and "r2.txt" in joined
+    with pytest.raises(DataError, match="--strict"):
+        plan_items(files, manifest, strict=True)
+
+
+def test_two_files_with_one_name_get_distinct_doc_ids(tmp_path):
+    plan = plan_items([tmp_path / "2019" / "report.pdf", tmp_path / "2020" / "report.pdf"], None)
+    assert [i.doc_id for i in plan.items] == ["2019/report", "2020/report"]
+    assert "share doc_id 'report'" in plan.warnings[0]
 
 
 def test_exit_code_when_some_fail(tiny_model_dir, tmp_path):

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from scr_nlp.batch import run_batch
+from scr_nlp.batch import BatchOptions, run_batch
 
 from .conftest import REVIEW_TEXT, run_cli
 
@@ -36,11 +36,12 @@ def _records(path):
 def test_dask_records_equal_local(tiny_model_dir, tmp_path):
     folder = _docs(tmp_path, 24)
     local, dask_out = tmp_path / "local.jsonl", tmp_path / "dask.jsonl"
-    run_batch([folder], local, str(tiny_model_dir))
-    summary = run_batch([folder], dask_out, str(tiny_model_dir), engine="dask", workers=2)
+    run_batch([folder], local, BatchOptions(model=str(tiny_model_dir)))
+    dask = BatchOptions(model=str(tiny_model_dir), engine="dask", workers=2)
+    summary = run_batch([folder], dask_out, dask)
     assert summary.tagged == 24 and summary.failed == 0
     assert _records(local) == _records(dask_out)
-    again = run_batch([folder], dask_out, str(tiny_model_dir), engine="dask", workers=2)
+    again = run_batch([folder], dask_out, dask)
     assert (again.tagged, again.skipped) == (0, 24)
 
 
@@ -62,9 +63,11 @@ def test_killed_worker_every_document_exactly_once(tiny_model_dir, tmp_path):
                 run_batch(
                     [folder],
                     out,
-                    str(tiny_model_dir),
-                    engine="dask",
-                    scheduler=cluster.scheduler_address,
+                    BatchOptions(
+                        model=str(tiny_model_dir),
+                        engine="dask",
+                        scheduler=cluster.scheduler_address,
+                    ),
                 ),
             )
         )

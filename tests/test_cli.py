@@ -53,7 +53,8 @@ def test_segment_json(tmp_path):
     path = tmp_path / "r.txt"
     path.write_text(REVIEW_TEXT)
     data = json.loads(run("segment", str(path), "--format", "json", check=True).stdout)
-    assert set(data) == {"path", "sha256", "sections", "sentences"}
+    assert set(data) == {"path", "sha256", "sections", "sentences", "removed"}
+    assert [path.read_text()[a:b] for a, b in data["removed"]] == ["1.1 ", "1.2 "]
     assert data["sentences"][0] == {
         "start": 47,
         "end": 97,
@@ -75,5 +76,41 @@ def test_tag_text_and_json(tiny_model_dir, tmp_path):
     assert run("tag", str(path), "--model", str(tmp_path)).returncode == 8
 
 
-def test_exit_codes_listed():
-    assert "10" in run("exit-codes", check=True).stdout
+def test_exit_codes_listed_from_the_error_classes():
+    from scr_nlp.errors import ScrError, exit_code_table
+
+    listed = run("exit-codes", check=True).stdout.splitlines()
+    table = exit_code_table()
+    assert [int(line.split()[0]) for line in listed] == sorted(table)
+    assert set(table) >= {0, 1, 2, *range(3, 16)}
+
+    def classes(cls):
+        return [cls, *(c for sub in cls.__subclasses__() for c in classes(sub))]
+
+    assert {c.exit_code for c in classes(ScrError)} <= set(table)
+
+
+def test_version_short_help_and_usage_names():
+    from scr_nlp import __version__
+
+    assert run("--version", check=True).stdout.strip() == f"scr-nlp {__version__}"
+    usage = run("tag", "-h", check=True).stdout.splitlines()[0]
+    assert usage == "Usage: scr-nlp tag [OPTIONS] {FILE}"
+    batch = run("tag-batch", "-h", check=True).stdout.splitlines()[0]
+    assert batch == "Usage: scr-nlp tag-batch [OPTIONS] {INPUT}..."
+
+
+def test_evaluate_writes_nothing_unless_asked(tiny_model_dir, tmp_path):
+    before = sorted(p.name for p in tiny_model_dir.iterdir())
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        json.dumps({"doc_id": "d", "split": "dev", "text": REVIEW_TEXT,
+                    "spans": [{"start": 47, "end": 97, "labels": ["child_not_seen"]}]}) + "\n"
+    )  # fmt: skip
+    result = run("evaluate", "--model", tiny_model_dir, "--data", corpus, "--compare", "")
+    assert result.returncode == 0, result.stderr
+    assert "child not seen or heard" in result.stdout.lower()
+    assert sorted(p.name for p in tiny_model_dir.iterdir()) == before
+    out = tmp_path / "eval"
+    run("evaluate", "--model", tiny_model_dir, "--data", corpus, "--out", out, check=True)
+    assert (out / "metrics.json").is_file() and (out / "report.md").is_file()

@@ -21,21 +21,19 @@ def tagged_test_split():
     docs = load_documents(None, "test")
     tagger = Tagger.load()  # the shipped default model
     raws = [RawDocument(d.doc_id, "", "string", d.text) for d in docs]
-    return [
-        r.to_dict() for r in tagger.tag_many(raws, [d.doc_id for d in docs], [d.meta for d in docs])
-    ]
+    return list(tagger.tag_many(raws, [d.doc_id for d in docs], [d.meta for d in docs]))
 
 
 def _share(records, field, values, theme):
-    chosen = [r for r in records if cohort_value(r["meta"], field) in values]
-    return sum(theme in r["labels"] for r in chosen) / len(chosen)
+    chosen = [r for r in records if cohort_value(r, field)[0] in values]
+    return sum(theme in r.labels for r in chosen) / len(chosen)
 
 
 @pytest.mark.parametrize("spec", SPEC, ids=[s["theme"] for s in SPEC])
 def test_direction_recovered(tagged_test_split, spec):
     field, theme = spec["field"], spec["theme"]
     result = aggregate(tagged_test_split, [field], min_size=1)
-    present = {c["cohort"][field] for c in result["cohorts"]}
+    present = {c.cohort[field] for c in result.cohorts}
     lower = present - set(spec["higher"]) if spec["lower"] == "rest" else set(spec["lower"])
     assert _share(tagged_test_split, field, set(spec["higher"]), theme) > _share(
         tagged_test_split, field, lower, theme

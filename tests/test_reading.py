@@ -73,7 +73,49 @@ def test_size_limit(tmp_path):
 
 
 def test_decode_prefers_utf8():
-    assert decode_text("Café – naïve".encode()) == "Café – naïve"
+    assert decode_text("Café – naïve".encode()) == ("Café – naïve", ())
+
+
+def test_stray_windows_1252_bytes_in_utf8_are_repaired_with_a_warning(tmp_path):
+    data = "The social worker’s visit – Café".encode() + b" and a pasted \x93quote\x94."
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(data)
+    raw = read_document(path)
+    assert raw.text == "The social worker’s visit – Café and a pasted “quote”."
+    assert raw.warnings and "2 byte(s) that are not UTF-8" in raw.warnings[0]
+
+
+def test_binary_content_anywhere_is_refused(tmp_path):
+    path = tmp_path / "late.txt"
+    path.write_bytes(b"A plain opening paragraph. " * 2000 + bytes(range(256)) * 4)
+    with pytest.raises(UnsupportedInputError, match="binary"):
+        read_document(path)
+
+
+def test_docx_that_expands_too_far_is_refused(tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", "<w:p/>" * 400_000)  # 2.4 MB of XML in a small file
+    assert path.stat().st_size < 100_000
+    with pytest.raises(InputTooLargeError, match="expands to 2 MB"):
+        read_document(path, max_size_mb=1)
+
+
+def test_unreadable_file_is_exit_code_3(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    path = tmp_path / "locked.txt"
+    path.write_text("Some text.")
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(InputNotFoundError, match="Permission denied") as caught:
+        read_document(path)
+    assert caught.value.exit_code == 3
 
 
 def test_docx_headings_and_order(tmp_path):

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from scr_nlp.batch import run_batch
+from scr_nlp.batch import BatchOptions, run_batch
 from scr_nlp.report import build_report, write_report
 
 from .conftest import REVIEW_TEXT
@@ -24,7 +24,9 @@ def results(tiny_model_dir, tmp_path_factory):
         lines.append(f"d{i}.txt,{'London' if i % 2 else 'Wales'},{2010 + i}")
     (folder / "manifest.csv").write_text("\n".join(lines) + "\n")
     out = folder / "results.jsonl"
-    run_batch([folder], out, str(tiny_model_dir), folder / "manifest.csv")
+    run_batch(
+        [folder], out, BatchOptions(model=str(tiny_model_dir), manifest=folder / "manifest.csv")
+    )
     return out
 
 

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from scr_nlp.segmenting import section_kind, segment_file, segment_text
 
-from .conftest import assert_offsets_faithful
+from .conftest import assert_offsets_faithful, unaccounted_text
 
 
 def _texts(doc):
@@ -224,7 +224,7 @@ def test_segmentation_never_loses_or_reorders_text(pieces):
         last = s.end
         for i in range(s.start, s.end):
             covered[i] = True
-    for a, b in doc.dropped:
+    for a, b in doc.removed:
         assert 0 <= a <= b <= len(text)
         for i in range(a, b):
             covered[i] = True
@@ -236,3 +236,100 @@ def test_segmentation_never_loses_or_reorders_text(pieces):
     lost = [text[i] for i in range(len(text)) if not covered[i] and not text[i].isspace()]
     assert not lost, (text, lost)
     assert_offsets_faithful(text, doc.sentences)
+
+
+# -- nothing is silently lost: every character is in a sentence, a heading, or a reported span
+
+
+def test_every_character_accounted_for_in_the_corpus_pdf_layouts():
+    from scr_nlp.corpus.io import load_documents
+    from scr_nlp.records import RawDocument
+    from scr_nlp.segmenting import segment_many
+
+    docs = [d for d in load_documents() if d.meta.get("layout") == "pdf_extracted"]
+    assert len(docs) >= 50
+    for doc, seg in zip(
+        docs, segment_many(RawDocument(d.doc_id, "", "string", d.text) for d in docs), strict=True
+    ):
+        assert unaccounted_text(seg) == [], doc.doc_id
+
+
+def test_year_at_the_start_of_a_wrapped_line_keeps_the_first_line():
+    text = (
+        "4.12 The first strategy discussion was held in March\n"
+        "2014. The child was asleep upstairs when the health visitor called.\n"
+    )
+    doc = segment_text(text)
+    assert [s.text for s in doc.sentences] == [
+        "The first strategy discussion was held in March 2014.",
+        "The child was asleep upstairs when the health visitor called.",
+    ]
+    assert doc.sentences[0].para == "4.12" and unaccounted_text(doc) == []
+
+
+def test_numbered_heading_straight_after_a_paragraph_opens_a_section():
+    text = "4.3 Nobody spoke to the child alone at any point.\n5. FINDINGS\n5.1 The review found gaps.\n"
+    doc = segment_text(text)
+    assert [(s.kind, s.heading) for s in doc.sections][-1] == ("findings", "5. FINDINGS")
+    assert [s.section for s in doc.sentences] == ["other", "findings"]
+
+
+_HEADINGS = st.sampled_from(["FINDINGS", "ANALYSIS", "BACKGROUND", "Chronology", "What we learned"])
+_PARA_SENTENCE = st.builds(
+    lambda words, date: (
+        " ".join(words).capitalize() + (f" on 3 March {date}" if date else "") + "."
+    ),
+    st.lists(
+        st.sampled_from(
+            [
+                "the",
+                "social",
+                "worker",
+                "visited",
+                "home",
+                "child",
+                "was",
+                "not",
+                "seen",
+                "by",
+                "police",
+                "and",
+                "school",
+            ]
+        ),
+        min_size=4,
+        max_size=16,
+    ),  # fmt: skip
+    st.one_of(st.none(), st.integers(2006, 2023)),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            _HEADINGS,
+            st.lists(st.lists(_PARA_SENTENCE, min_size=1, max_size=3), min_size=1, max_size=3),
+        ),
+        min_size=1,
+        max_size=4,
+    ),  # fmt: skip
+    st.integers(45, 95),
+    st.booleans(),
+)
+def test_generated_pdf_layouts_lose_nothing(sections, width, blank_lines):
+    import textwrap
+
+    lines = []
+    for n, (heading, paragraphs) in enumerate(sections, start=1):
+        lines += [""] if blank_lines else []
+        lines.append(f"{n}. {heading}")
+        for p, sentences in enumerate(paragraphs, start=1):
+            lines += textwrap.wrap(f"{n}.{p} " + " ".join(sentences), width)
+            lines += [""] if blank_lines else []
+    text = "\n".join(lines) + "\n"
+    doc = segment_text(text)
+    assert unaccounted_text(doc) == [], text
+    assert [s.heading for s in doc.sections if s.heading] == [
+        f"{n}. {h}" for n, (h, _) in enumerate(sections, 1)
+    ]

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from scr_nlp.agreement import theme_agreement  # noqa: E402
+from scr_nlp.annotations.agreement import theme_agreement  # noqa: E402
 from scr_nlp.corpus.io import labelled_sentences, load_documents  # noqa: E402
 
 

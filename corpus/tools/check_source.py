@@ -4,9 +4,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+sys.path[:0] = [
+    str(Path(__file__).resolve().parents[2] / "src"),
+    str(Path(__file__).resolve().parent),
+]
 
-from scr_nlp.corpus.sources import SourceError, parse_source_file  # noqa: E402
+from sources import parse_source_file  # noqa: E402
+
+from scr_nlp.errors import SourceError  # noqa: E402
 from scr_nlp.taxonomy import THEME_IDS  # noqa: E402
 
 paths = [

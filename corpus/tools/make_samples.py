@@ -12,16 +12,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(ROOT / "src"), str(Path(__file__).resolve().parent)]
 
-from scr_nlp.corpus.build import (  # noqa: E402
+from build import (  # noqa: E402
     _rng,
     assign_region_and_board,
     snap_spans_to_sentences,
     to_pdf_layout,
 )
+from sources import parse_source_file  # noqa: E402
+
 from scr_nlp.corpus.io import CorpusDocument, write_documents  # noqa: E402
-from scr_nlp.corpus.sources import parse_source_file  # noqa: E402
 
 OUT = ROOT / "corpus" / "samples"
 _ASCII = str.maketrans(

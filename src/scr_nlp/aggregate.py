@@ -1,20 +1,32 @@
-"""Theme prevalence per cohort with Wilson intervals, tests of difference, co-occurrence."""
+"""Theme prevalence overall and per cohort: honest intervals, tests, co-occurrence.
+
+Two prevalences per theme. *Tagged*: the share of documents the model tagged, with a
+Wilson 95% interval (sampling error only). *Corrected*: that share adjusted for the
+model's measured error (Rogan-Gladen adjusted classify-and-count, from the document
+sensitivity and specificity recorded in the model on held-out dev data), with a 95%
+interval from Monte Carlo draws that carry sampling error and the uncertainty of the
+error rates themselves. Cohort values come from the manifest, else from the case
+facts extracted from the text; the result says which.
+"""
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 
-from scr_nlp.errors import DataError, InputNotFoundError
-from scr_nlp.taxonomy import THEME_IDS
+from scr_nlp.errors import DataError, UsageError
+from scr_nlp.settings import MIN_COHORT_SIZE, SEED
+from scr_nlp.taxonomy import THEME_IDS, THEMES
 
-MIN_COHORT_SIZE = 10
 _Z95 = 1.959963984540054
 YEAR_BANDS = ((2006, 2009), (2010, 2014), (2015, 2019), (2020, 2024))
+DERIVED_FIELDS = ("year_band",)
+# Below this (sensitivity + specificity - 1) the model says too little to correct for.
+MIN_INFORMATIVENESS = 0.2
+_DRAWS = 4000
+_ALPHA = 0.05
 
 
 def wilson_interval(count: int, n: int, z: float = _Z95) -> tuple[float, float]:
@@ -36,31 +48,162 @@ def year_band(year) -> str | None:
     return f"{year // 5 * 5}-{year // 5 * 5 + 4}"
 
 
-def cohort_value(meta: dict, field: str):
-    if field == "year_band":
-        return year_band(meta.get("year"))
-    return meta.get(field)
+def cohort_value(result, field_name: str) -> tuple[object, str | None]:
+    """(value, where it came from: "manifest", "extracted" or None) for one document."""
+    if field_name == "year_band":
+        year, source = cohort_value(result, "year")
+        return year_band(year), source
+    value = (result.meta or {}).get(field_name)
+    if value is not None:
+        return value, "manifest"
+    fact = ((result.facts or {}).get("values") or {}).get(field_name)
+    if fact is not None:
+        return fact, "extracted"
+    return None, None
 
 
-def read_results(path: Path) -> Iterator[dict]:
-    from scr_nlp.jsonl import iter_json_lines
+@dataclass(frozen=True)
+class ErrorRates:
+    """A theme's document-level sensitivity and specificity, as counts from dev data."""
 
-    if not path.is_file():
-        raise InputNotFoundError(f"{path}: results file not found")
-    for number, record in iter_json_lines(path):
-        if isinstance(record, json.JSONDecodeError):
-            raise DataError(f"{path}:{number}: not a JSON record (is this a tag-batch output?)")
-        if not isinstance(record, dict) or "labels" not in record:
-            raise DataError(f"{path}:{number}: record has no 'labels'; expected tag-batch output")
-        yield record
+    true_positives: int
+    false_negatives: int
+    true_negatives: int
+    false_positives: int
+    source: str
+
+    @property
+    def sensitivity(self) -> float:
+        return self.true_positives / max(1, self.true_positives + self.false_negatives)
+
+    @property
+    def specificity(self) -> float:
+        return self.true_negatives / max(1, self.true_negatives + self.false_positives)
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    count: int
+    documents: int
+    percent: float
+    ci_low: float
+    ci_high: float
+    corrected: float | None = None
+    corrected_low: float | None = None
+    corrected_high: float | None = None
+
+
+@dataclass(frozen=True)
+class CohortResult:
+    cohort: dict[str, str]
+    documents: int
+    small: bool
+    themes: dict[str, ThemeCount]
+
+    @property
+    def label(self) -> str:
+        return " / ".join(self.cohort.values())
 
 
 @dataclass(frozen=True)
 class ThemeTest:
-    theme: str
     test: str
     statistic: float | None
     p_value: float | None
+    cohorts_tested: int
+    reading: str
+
+
+@dataclass(frozen=True)
+class AggregateResult:
+    by: list[str]
+    documents: int
+    min_cohort_size: int
+    overall: dict[str, ThemeCount]
+    cohorts: list[CohortResult]
+    tests: dict[str, ThemeTest]
+    cooccurrence: dict[str, dict[str, int]]
+    model: dict = field(default_factory=dict)
+    error_rates: dict[str, dict] = field(default_factory=dict)
+    field_sources: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> AggregateResult:
+        return cls(
+            by=list(data["by"]),
+            documents=data["documents"],
+            min_cohort_size=data["min_cohort_size"],
+            overall={t: ThemeCount(**v) for t, v in data["overall"].items()},
+            cohorts=[
+                CohortResult(
+                    c["cohort"],
+                    c["documents"],
+                    c["small"],
+                    {t: ThemeCount(**v) for t, v in c["themes"].items()},
+                )
+                for c in data["cohorts"]
+            ],
+            tests={t: ThemeTest(**v) for t, v in data["tests"].items()},
+            cooccurrence=data["cooccurrence"],
+            model=data.get("model", {}),
+            error_rates=data.get("error_rates", {}),
+            field_sources=data.get("field_sources", {}),
+        )
+
+
+def error_rates_from_model_meta(meta: dict) -> dict[str, ErrorRates]:
+    """Per theme, the document confusion counts saved with the model (real dev where that
+    has enough positives, else corpus dev)."""
+    out = {}
+    for theme_id, entry in (meta.get("error_rates") or {}).items():
+        out[theme_id] = ErrorRates(
+            entry["true_positives"],
+            entry["false_negatives"],
+            entry["true_negatives"],
+            entry["false_positives"],
+            entry["source"],
+        )
+    return out
+
+
+def corrected_prevalence(
+    count: int, n: int, rates: ErrorRates | None, seed: int = SEED
+) -> tuple[float, float, float] | None:
+    """Rogan-Gladen estimate and a 95% interval carrying sampling and model error."""
+    import numpy as np
+
+    if rates is None or n == 0:
+        return None
+    se, sp = rates.sensitivity, rates.specificity
+    if se + sp - 1 < MIN_INFORMATIVENESS:
+        return None
+    point = min(1.0, max(0.0, (count / n + sp - 1) / (se + sp - 1)))
+    rng = np.random.default_rng(seed)
+    q = rng.beta(count + 0.5, n - count + 0.5, _DRAWS)
+    se_draw = rng.beta(rates.true_positives + 0.5, rates.false_negatives + 0.5, _DRAWS)
+    sp_draw = rng.beta(rates.true_negatives + 0.5, rates.false_positives + 0.5, _DRAWS)
+    informative = np.maximum(se_draw + sp_draw - 1, 1e-3)
+    draws = np.clip((q + sp_draw - 1) / informative, 0, 1)
+    low, high = np.quantile(draws, [0.025, 0.975])
+    return point, float(low), float(high)
+
+
+def _theme_count(count: int, n: int, rates: ErrorRates | None) -> ThemeCount:
+    lo, hi = wilson_interval(count, n)
+    corrected = corrected_prevalence(count, n, rates)
+    return ThemeCount(
+        count=count,
+        documents=n,
+        percent=round(100 * count / n, 1) if n else 0.0,
+        ci_low=round(100 * lo, 1),
+        ci_high=round(100 * hi, 1),
+        corrected=None if corrected is None else round(100 * corrected[0], 1),
+        corrected_low=None if corrected is None else round(100 * corrected[1], 1),
+        corrected_high=None if corrected is None else round(100 * corrected[2], 1),
+    )
 
 
 def _difference_test(
@@ -73,16 +216,15 @@ def _difference_test(
     rows = [r for r in table if sum(r) > 0]
     obs = np.array(rows, dtype=float)
     if len(rows) < 2 or obs[:, 0].sum() == 0 or obs[:, 1].sum() == 0:
-        return "none (no variation)", None, None
+        return "none", None, None
     expected = obs.sum(1, keepdims=True) * obs.sum(0, keepdims=True) / obs.sum()
     small = (expected < 5).any()
     if small and len(rows) == 2:
         _, p = stats.fisher_exact(obs.astype(int))
-        return "fisher_exact", None, float(p)
+        return "Fisher's exact test", None, float(p)
     chi2 = float(((obs - expected) ** 2 / expected).sum())
     if not small:
-        p = float(stats.chi2.sf(chi2, len(rows) - 1))
-        return "chi_square", chi2, p
+        return "chi-square test", chi2, float(stats.chi2.sf(chi2, len(rows) - 1))
     # Permutation test: shuffle theme labels over documents keeping cohort sizes.
     rng = np.random.default_rng(seed)
     sizes = obs.sum(1).astype(int)
@@ -95,165 +237,263 @@ def _difference_test(
         perm = np.stack([pos, sizes - pos], axis=1)
         if ((perm - expected) ** 2 / expected).sum() >= chi2 - 1e-12:
             hits += 1
-    return "chi_square_monte_carlo", chi2, (hits + 1) / (n_perm + 1)
+    return "Monte Carlo chi-square test", chi2, (hits + 1) / (n_perm + 1)
 
 
-def aggregate(records: Iterable[dict], by: list[str], min_size: int = MIN_COHORT_SIZE) -> dict:
+def plain_reading(theme_name: str, by: str, p: float | None, cohorts: int) -> str:
+    if p is None:
+        if cohorts < 2:
+            return f"Not tested: fewer than two {by} cohorts are large enough."
+        return f"Not tested: {theme_name.lower()} does not vary across the {by} cohorts."
+    if p < _ALPHA:
+        return (
+            f"{theme_name} differs across {by} more than chance would explain (p = {p:.3g}); "
+            "this is a difference in tagged documents, not proof of a cause."
+        )
+    return (
+        f"No clear difference in {theme_name.lower()} across {by} (p = {p:.3g}): "
+        "the differences seen could be chance."
+    )
+
+
+def known_fields(results) -> set[str]:
+    fields = set(DERIVED_FIELDS)
+    for r in results:
+        fields.update(k for k, v in (r.meta or {}).items() if v is not None)
+        fields.update(((r.facts or {}).get("values") or {}).keys())
+    return fields
+
+
+def aggregate(
+    results: Iterable,
+    by: list[str],
+    min_size: int = MIN_COHORT_SIZE,
+    model_meta: dict | None = None,
+) -> AggregateResult:
+    """Prevalence per cohort of documents (``TagResult``s); ``model_meta`` supplies the
+    error rates for corrected prevalence (read from the model the records name)."""
     if not by:
-        raise DataError("give at least one --by field, e.g. --by year_band")
+        raise UsageError("give at least one --by field, e.g. --by year_band")
+    results = list(results)
+    if not results:
+        raise DataError("no documents to aggregate")
+    fields = known_fields(results)
+    unknown = [f for f in by if f not in fields]
+    if unknown:
+        raise UsageError(
+            f"unknown cohort field {unknown[0]!r}; fields in these results: {', '.join(sorted(fields))}"
+        )
+    rates = error_rates_from_model_meta(model_meta or {})
     n_by: Counter = Counter()
     carry: dict[str, Counter] = {t: Counter() for t in THEME_IDS}
-    co = Counter()
-    total = 0
-    themes_total = Counter()
-    for record in records:
-        meta = record.get("meta") or {}
-        key = tuple(
-            "unknown" if cohort_value(meta, f) is None else str(cohort_value(meta, f)) for f in by
-        )
-        labels = [t for t in THEME_IDS if t in record["labels"]]
+    co: Counter = Counter()
+    sources: dict[str, Counter] = {f: Counter() for f in by}
+    themes_total: Counter = Counter()
+    for r in results:
+        key = []
+        for f in by:
+            value, source = cohort_value(r, f)
+            sources[f][source or "missing"] += 1
+            key.append("unknown" if value is None else str(value))
+        key = tuple(key)
+        labels = [t for t in THEME_IDS if t in r.labels]
         n_by[key] += 1
-        total += 1
         for t in labels:
             carry[t][key] += 1
             themes_total[t] += 1
         for i, a in enumerate(labels):
-            for b in labels[i:]:
+            for b in labels[i + 1 :]:
                 co[(a, b)] += 1
-    if not total:
-        raise DataError("no documents to aggregate")
+    total = len(results)
     cohorts = []
     for key in sorted(n_by, key=lambda k: tuple((0, int(v)) if v.isdigit() else (1, v) for v in k)):
         n = n_by[key]
-        themes = {}
-        for t in THEME_IDS:
-            c = carry[t][key]
-            lo, hi = wilson_interval(c, n)
-            themes[t] = {
-                "count": c,
-                "percent": round(100 * c / n, 1),
-                "ci_low": round(100 * lo, 1),
-                "ci_high": round(100 * hi, 1),
-            }
         cohorts.append(
-            {
-                "cohort": dict(zip(by, key, strict=True)),
-                "documents": n,
-                "small": n < min_size,
-                "themes": themes,
-            }
+            CohortResult(
+                dict(zip(by, key, strict=True)),
+                n,
+                n < min_size,
+                {t: _theme_count(carry[t][key], n, rates.get(t)) for t in THEME_IDS},
+            )
         )
+    label = " × ".join(by)
     tests = {}
-    for t in THEME_IDS:
-        table = [(carry[t][k], n_by[k] - carry[t][k]) for k in n_by if n_by[k] >= min_size]
+    for t in THEMES:
+        table = [(carry[t.id][k], n_by[k] - carry[t.id][k]) for k in n_by if n_by[k] >= min_size]
         name, stat, p = _difference_test(table)
-        tests[t] = {
-            "test": name,
-            "statistic": None if stat is None else round(stat, 3),
-            "p_value": None if p is None else round(p, 4),
-            "cohorts_tested": len(table),
-        }
-    overall = {
-        t: {"count": themes_total[t], "percent": round(100 * themes_total[t] / total, 1)}
-        for t in THEME_IDS
-    }
-    cooccurrence = {a: {b: co.get((a, b), co.get((b, a), 0)) for b in THEME_IDS} for a in THEME_IDS}
-    return {
-        "by": by,
-        "documents": total,
-        "min_cohort_size": min_size,
-        "overall": overall,
-        "cohorts": cohorts,
-        "tests": tests,
-        "cooccurrence": cooccurrence,
-    }
+        tests[t.id] = ThemeTest(
+            name,
+            None if stat is None else round(stat, 3),
+            None if p is None else round(p, 4),
+            len(table),
+            plain_reading(t.name, label, p, len(table)),
+        )
+    model = dict(results[0].model or {})
+    return AggregateResult(
+        by=list(by),
+        documents=total,
+        min_cohort_size=min_size,
+        overall={t: _theme_count(themes_total[t], total, rates.get(t)) for t in THEME_IDS},
+        cohorts=cohorts,
+        tests=tests,
+        # Off the diagonal: documents carrying both themes (a theme with itself is its count).
+        cooccurrence={
+            a: {b: (0 if a == b else co.get((a, b), co.get((b, a), 0))) for b in THEME_IDS}
+            for a in THEME_IDS
+        },
+        model=model,
+        error_rates={
+            t: asdict(r)
+            | {"sensitivity": round(r.sensitivity, 3), "specificity": round(r.specificity, 3)}
+            for t, r in rates.items()
+        },
+        field_sources={f: dict(c) for f, c in sources.items()},
+    )
+
+
+def model_meta_for(results) -> dict:
+    """The saved metadata of the model the records name, if it is installed and unchanged."""
+    from scr_nlp.errors import ModelError
+    from scr_nlp.models.catalog import resolve_model_path
+    from scr_nlp.models.store import read_meta, verify_files
+
+    results = list(results)
+    if not results:
+        return {}
+    model = results[0].model or {}
+    try:
+        path = resolve_model_path(model.get("name"))
+        meta = read_meta(path)
+        verify_files(path, meta)
+    except ModelError:
+        return {}
+    if meta.get("content_sha256") != model.get("sha256"):
+        return {}  # a different model now has that name: its error rates do not apply
+    if any((r.settings or {}).get("threshold") is not None for r in results):
+        return {}  # a threshold override changes the error rates
+    return meta
 
 
 # ------------------------------------------------------------------ output formats
 
-_SHORT = {
-    "child_not_seen": "not seen",
-    "fathers_overlooked": "fathers",
-    "home_education_concealment": "home ed",
-    "third_party_concerns_ignored": "3rd party",
-    "agency_absence": "agency",
-}
+
+def _safe_csv_cell(value) -> object:
+    """Neutralise spreadsheet formulas (=, +, -, @, tab, CR) in text cells."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
-def _rows(result: dict) -> list[list[str]]:
-    rows = []
-    for c in result["cohorts"]:
-        label = " / ".join(c["cohort"].values()) + (" *" if c["small"] else "")
-        row = [label, str(c["documents"])]
-        for t in THEME_IDS:
-            th = c["themes"][t]
-            row.append(
-                f"{th['count']} ({th['percent']:.0f}%, {th['ci_low']:.0f}-{th['ci_high']:.0f})"
-            )
-        rows.append(row)
-    p_row = ["difference p", ""]
-    for t in THEME_IDS:
-        test = result["tests"][t]
-        p_row.append(
-            "n/a"
-            if test["p_value"] is None
-            else f"{test['p_value']:.3g} ({test['test'].split('_')[0]})"
+def _markdown_cell(value) -> str:
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _cell(tc: ThemeCount) -> str:
+    tagged = f"{tc.count} ({tc.percent:.0f}%, {tc.ci_low:.0f}-{tc.ci_high:.0f})"
+    if tc.corrected is None:
+        return tagged
+    return f"{tagged} ~{tc.corrected:.0f}% [{tc.corrected_low:.0f}-{tc.corrected_high:.0f}]"
+
+
+def _rows(result: AggregateResult) -> list[list[str]]:
+    rows = [
+        ["all documents", str(result.documents), *(_cell(result.overall[t]) for t in THEME_IDS)]
+    ]
+    for c in result.cohorts:
+        rows.append(
+            [
+                c.label + (" *" if c.small else ""),
+                str(c.documents),
+                *(_cell(c.themes[t]) for t in THEME_IDS),
+            ]
         )
-    rows.append(p_row)
+    rows.append(
+        [
+            "difference p",
+            "",
+            *(
+                "n/a" if result.tests[t].p_value is None else f"{result.tests[t].p_value:.3g}"
+                for t in THEME_IDS
+            ),
+        ]
+    )
     return rows
 
 
-def format_aggregate(result: dict, fmt: str) -> str:
-    header = [" x ".join(result["by"]), "docs", *(_SHORT[t] for t in THEME_IDS)]
+def _notes(result: AggregateResult) -> list[str]:
+    notes = [
+        f"{result.documents} documents. Each cell: tagged count (percent, Wilson 95% CI); "
+        "~corrected percent [95% interval] adjusts for the model's measured error.",
+        f"* = cohort under {result.min_cohort_size} documents (left out of the tests).",
+    ]
+    for f, counts in result.field_sources.items():
+        notes.append(
+            f"{f}: {counts.get('manifest', 0)} from the manifest, {counts.get('extracted', 0)} "
+            f"read from the text, {counts.get('missing', 0)} unknown."
+        )
+    notes += [f"{t.name}: {result.tests[t.id].reading}" for t in THEMES]
+    return notes
+
+
+def _cooccurrence_table(result: AggregateResult, markdown: bool) -> list[str]:
+    header = ["", *(t.short for t in THEMES)]
+    rows = [[a.short, *(str(result.cooccurrence[a.id][b.id]) for b in THEMES)] for a in THEMES]
+    return _table(header, rows, markdown)
+
+
+def _table(header: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
+    if markdown:
+        lines = ["| " + " | ".join(map(_markdown_cell, header)) + " |", "|" + "---|" * len(header)]
+        return lines + ["| " + " | ".join(map(_markdown_cell, r)) + " |" for r in rows]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def fmt(r: list[str]) -> str:
+        return "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
+
+    return [fmt(header), "  ".join("-" * w for w in widths), *map(fmt, rows)]
+
+
+def format_aggregate(result: AggregateResult, fmt: str) -> str:
+    import json
+
     if fmt == "json":
-        return json.dumps(result, indent=1)
+        return json.dumps(result.to_dict(), indent=1, ensure_ascii=False)
     if fmt == "csv":
         import csv
         import io
 
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(
-            [
-                *result["by"],
-                "documents",
-                "small",
-                *(f"{t}_{k}" for t in THEME_IDS for k in ("count", "percent", "ci_low", "ci_high")),
-            ]
+        keys = (
+            "count",
+            "percent",
+            "ci_low",
+            "ci_high",
+            "corrected",
+            "corrected_low",
+            "corrected_high",
         )
-        for c in result["cohorts"]:
+        writer.writerow(
+            [*result.by, "documents", "small", *(f"{t}_{k}" for t in THEME_IDS for k in keys)]
+        )
+        for c in result.cohorts:
             writer.writerow(
                 [
-                    *c["cohort"].values(),
-                    c["documents"],
-                    c["small"],
-                    *(
-                        c["themes"][t][k]
-                        for t in THEME_IDS
-                        for k in ("count", "percent", "ci_low", "ci_high")
-                    ),
+                    *(_safe_csv_cell(v) for v in c.cohort.values()),
+                    c.documents,
+                    c.small,
+                    *(getattr(c.themes[t], k) for t in THEME_IDS for k in keys),
                 ]
             )
         return buffer.getvalue()
-    rows = _rows(result)
-    note = (
-        f"count (percent, Wilson 95% CI) of documents carrying each theme; * = cohort under "
-        f"{result['min_cohort_size']} documents (not tested). {result['documents']} documents."
-    )
-    co_lines = [
+    markdown = fmt == "markdown"
+    header = [" × ".join(result.by), "docs", *(t.short for t in THEMES)]
+    lines = _table(header, _rows(result), markdown)
+    lines += [
         "",
-        "Co-occurrence (documents carrying both):",
-        "  " + " | ".join(f"{_SHORT[t]:>9}" for t in THEME_IDS),
+        *_notes(result),
+        "",
+        "Documents carrying both themes:",
+        *_cooccurrence_table(result, markdown),
     ]
-    for a in THEME_IDS:
-        co_lines.append(
-            f"{_SHORT[a]:>9} " + " ".join(f"{result['cooccurrence'][a][b]:>11}" for b in THEME_IDS)
-        )
-    if fmt == "markdown":
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(r) + " |" for r in rows]
-        return "\n".join([*lines, "", note, *co_lines]) + "\n"
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    fmt_row = lambda r: "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True))  # noqa: E731
-    lines = [fmt_row(header), "  ".join("-" * w for w in widths), *map(fmt_row, rows)]
-    return "\n".join([*lines, "", note, *co_lines]) + "\n"
+    return "\n".join(lines) + "\n"

@@ -4,8 +4,8 @@ Input is the decoded original text. Output is a list of blocks (headings and
 body paragraphs) whose clean text carries, character by character, the offset of
 the original character it came from; so any span of clean text maps back to an
 exact ``start``/``end`` in the original. Removed material (page furniture,
-contents pages, glued footnote digits, line-break hyphens) is recorded in
-``dropped`` so nothing disappears unaccounted for.
+contents pages, paragraph numbers, bullets, glued footnote digits, line-break
+hyphens) is recorded in ``removed`` so nothing disappears unaccounted for.
 """
 
 from __future__ import annotations
@@ -89,6 +89,8 @@ _KNOWN_HEADINGS = re.compile(
     )$""",
 )
 _NOT_HEADING_END = re.compile(r"[.,;!]$")
+# A line that begins by finishing a sentence: "2014. The child...", "12, when..."
+_CONTINUATION = re.compile(r"(?:(?:19|20)\d\d[.,;)]|\d{1,3}[,;)])(?!\d)")
 # A line ending in one of these is a wrapped sentence, not a heading.
 _FUNCTION_WORDS = frozenset(
     [
@@ -142,7 +144,7 @@ class Block:
 @dataclass
 class CleanDocument:
     blocks: list[Block]
-    dropped: list[tuple[int, int]] = field(default_factory=list)
+    removed: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -241,8 +243,8 @@ def looks_like_heading(text: str, standalone: bool, next_text: str | None = None
     """Heuristic heading test for a line that starts a paragraph; see tests for the cases."""
     if len(text) > 140 or _NOT_HEADING_END.search(text):
         return False
-    if next_text is not None and next_text[:1].islower():
-        return False  # a heading is never continued by a lower-case line
+    if next_text is not None and (next_text[:1].islower() or _CONTINUATION.match(next_text)):
+        return False  # a heading is never continued by a lower-case line or "2014. ..."
     words = text.split()
     last = words[-1]
     if len(words) > 16 or (
@@ -258,8 +260,14 @@ def looks_like_heading(text: str, standalone: bool, next_text: str | None = None
         return True
     m = _NUMBERED_HEADING.match(text)
     if m:
-        rest = m.group(2)
-        return len(rest.split()) <= 12 and rest[:1].isupper() and not rest.endswith(":")
+        rest = m.group(2).split()
+        capitalised = sum(w[:1].isupper() or not w[:1].isalpha() for w in rest) / len(rest)
+        # "4.12 The first strategy discussion was held in March" is a wrapped paragraph line;
+        # "4.1 Housing and the family" and "3. How the plan came about" are headings.
+        short_or_titled = "." not in m.group(1) or len(rest) <= 6 or capitalised >= 0.6
+        return (
+            len(rest) <= 12 and rest[0][:1].isupper() and short_or_titled and not text.endswith(":")
+        )
     if re.match(r"(?i)(finding|learning theme|theme|key line of enquiry|part|section)\s+\w+", text):
         return len(words) <= 14
     if standalone and text[:1].isupper() and len(words) <= 16:
@@ -288,128 +296,161 @@ class _Builder:
 
 
 def clean(original: str, heading_spans: tuple[tuple[int, int], ...] = ()) -> CleanDocument:
-    lines = _split_lines(original)
-    _mark_furniture(lines)
-    dropped = [(ln.start, ln.end) for ln in lines if ln.furniture]
-    kept = []
-    after_furniture = False
-    for ln in lines:
-        if ln.furniture:
-            after_furniture = True
-            continue
-        # Furniture between two lines means a page boundary: treat it like a form feed.
-        ln.page_break_before = ln.page_break_before or after_furniture
-        after_furniture = False
-        kept.append(ln)
-    body_lengths = sorted(len(ln.text) for ln in kept if len(ln.text) > 20)
-    wrap_width = body_lengths[int(len(body_lengths) * 0.75)] if len(body_lengths) >= 8 else 10**6
-    vocabulary: set[str] | None = None
+    return _Cleaner(original, heading_spans).run()
 
-    def keep_hyphen(left: str, right: str) -> bool:
-        nonlocal vocabulary
-        if vocabulary is None:
-            vocabulary = set(re.findall(r"[a-z]+(?:-[a-z]+)*", original.lower()))
-        return _keep_hyphen(left, right, vocabulary)
 
-    blocks: list[Block] = []
-    builder: _Builder | None = None
-    current: Block | None = None
-    pending_para: str | None = None
-    prev: _Line | None = None
+class _Cleaner:
+    """One pass over the lines of a document, building heading and body blocks.
 
-    def finish() -> None:
-        nonlocal builder, current
-        if current is not None and builder is not None:
-            current.text = builder.text()
-            current.origin = builder.origin
-            if current.text.strip():
-                blocks.append(current)
-        builder, current = None, None
+    The state a pass needs (the block being built, a paragraph number waiting for its
+    paragraph, the previous line) lives here rather than in closures.
+    """
 
-    for idx, line in enumerate(kept):
-        nxt = kept[idx + 1] if idx + 1 < len(kept) else None
-        at_start = (
-            current is None
-            or current.kind == "heading"
-            or _is_paragraph_break(prev, line, wrap_width)
+    def __init__(self, original: str, heading_spans: tuple[tuple[int, int], ...]):
+        self.original = original
+        self.heading_spans = heading_spans
+        self.removed: list[tuple[int, int]] = []
+        self.blocks: list[Block] = []
+        self.builder: _Builder | None = None
+        self.current: Block | None = None
+        self.pending_para: str | None = None
+        self.prev: _Line | None = None
+        self._vocabulary: set[str] | None = None
+
+    def run(self) -> CleanDocument:
+        lines = _split_lines(self.original)
+        _mark_furniture(lines)
+        self.removed = [(ln.start, ln.end) for ln in lines if ln.furniture]
+        kept = self._kept_lines(lines)
+        body_lengths = sorted(len(ln.text) for ln in kept if len(ln.text) > 20)
+        self.wrap_width = (
+            body_lengths[int(len(body_lengths) * 0.75)] if len(body_lengths) >= 8 else 10**6
         )
+        for idx, line in enumerate(kept):
+            self._take(line, kept[idx + 1] if idx + 1 < len(kept) else None)
+            self.prev = line
+        self._finish()
+        self.removed.sort()
+        return CleanDocument(self.blocks, self.removed)
+
+    @staticmethod
+    def _kept_lines(lines: list[_Line]) -> list[_Line]:
+        kept = []
+        after_furniture = False
+        for ln in lines:
+            if ln.furniture:
+                after_furniture = True
+                continue
+            # Furniture between two lines means a page boundary: treat it like a form feed.
+            ln.page_break_before = ln.page_break_before or after_furniture
+            after_furniture = False
+            kept.append(ln)
+        return kept
+
+    def keep_hyphen(self, left: str, right: str) -> bool:
+        if self._vocabulary is None:
+            self._vocabulary = set(re.findall(r"[a-z]+(?:-[a-z]+)*", self.original.lower()))
+        return _keep_hyphen(left, right, self._vocabulary)
+
+    def _finish(self) -> None:
+        if self.current is not None and self.builder is not None:
+            self.current.text = self.builder.text()
+            self.current.origin = self.builder.origin
+            if self.current.text.strip():
+                self.blocks.append(self.current)
+        self.builder, self.current = None, None
+
+    def _is_heading(self, line: _Line, nxt: _Line | None) -> bool:
+        if self.heading_spans:
+            return any(s <= line.start < e for s, e in self.heading_spans)
+        prev = self.prev
+        at_start = (
+            self.current is None
+            or self.current.kind == "heading"
+            or _is_paragraph_break(prev, line, self.wrap_width)
+            # a numbered heading ("5. FINDINGS") may follow a paragraph with no gap
+            or bool(_NUMBERED_HEADING.match(line.text) and prev and _TERMINAL.search(prev.text))
+        )
+        if not at_start or _BULLET.match(line.text):
+            return False
         standalone = (
             (prev is None or line.blank_before > 0 or line.page_break_before)
             and (nxt is None or nxt.blank_before > 0 or nxt.page_break_before)
         ) or (
             # no blank lines around (PDF text): a short unpunctuated line before a capital
             nxt is not None
-            and len(line.text) < 0.7 * wrap_width
+            and len(line.text) < 0.7 * self.wrap_width
             and nxt.text[:1].isupper()
             and not _TERMINAL.search(line.text)
         )
-        text = line.text
-        start = line.start
-        if _PARA_ID.fullmatch(text):
-            # A paragraph number on a line of its own numbers the next paragraph.
-            finish()
-            pending_para = text.rstrip(".")
-            dropped.append((line.start, line.end))
-            prev = line
-            continue
-        if heading_spans:
-            is_heading = any(s <= line.start < e for s, e in heading_spans)
-        else:
-            is_heading = (
-                at_start
-                and not _BULLET.match(text)
-                and looks_like_heading(text, standalone, nxt.text if nxt else None)
-            )
-        if is_heading:
-            finish()
-            m = _NUMBERED_HEADING.match(text)
-            current = Block("heading", "", [], m.group(1).rstrip(".") if m else None)
-            builder = _Builder(original)
-            builder.add(start, line.end)
-            finish()
-            pending_para = None
-            prev = line
-            continue
+        return looks_like_heading(line.text, standalone, nxt.text if nxt else None)
 
+    def _take(self, line: _Line, nxt: _Line | None) -> None:
+        text, start = line.text, line.start
+        if _PARA_ID.fullmatch(text) and not self._continues_sentence(line):
+            # A paragraph number on a line of its own numbers the next paragraph.
+            self._finish()
+            self.pending_para = text.rstrip(".")
+            self.removed.append((line.start, line.end))
+            return
+        if self._is_heading(line, nxt):
+            self._finish()
+            m = _NUMBERED_HEADING.match(text)
+            self.current = Block("heading", "", [], m.group(1).rstrip(".") if m else None)
+            self.builder = _Builder(self.original)
+            self.builder.add(start, line.end)
+            self._finish()
+            self.pending_para = None
+            return
         bullet = _BULLET.match(text)
-        para_m = _PARA_ID.match(text) if not bullet else None
-        new_block = (
-            current is None
-            or bool(bullet)
-            or bool(para_m)
-            or _is_paragraph_break(prev, line, wrap_width)
-        )
-        if new_block:
-            finish()
-            current = Block("body", "", [], pending_para)
-            pending_para = None
-            builder = _Builder(original)
-            if bullet:
-                dropped.append((start, start + bullet.end()))
-                start += bullet.end()
-            elif para_m:
-                current.para = para_m.group(1).rstrip(".")
-                dropped.append((start, start + para_m.end()))
-                start += para_m.end()
+        para_m = None if bullet or self._continues_sentence(line) else _PARA_ID.match(text)
+        if (
+            self.current is None
+            or bullet
+            or para_m
+            or _is_paragraph_break(self.prev, line, self.wrap_width)
+        ):
+            self._finish()
+            self.current = Block("body", "", [], self.pending_para)
+            self.pending_para = None
+            self.builder = _Builder(self.original)
+            if bullet or para_m:
+                marker = bullet or para_m
+                if para_m:
+                    self.current.para = para_m.group(1).rstrip(".")
+                self.removed.append((start, start + marker.end()))
+                start += marker.end()
         else:
-            assert builder is not None and prev is not None
-            hyphen = _HYPHEN_END.search(prev.text)
-            word = _WORD_START.match(text)
-            if hyphen and word:
-                if keep_hyphen(hyphen.group(1).lower(), word.group(1)):
-                    pass  # the hyphen is real: join with nothing in between
-                else:
-                    # drop the line-break hyphen (the last char already added)
-                    builder.chars[-1] = builder.chars[-1][:-1]
-                    builder.origin.pop()
-                    dropped.append((prev.end - 1, prev.end))
-            else:
-                builder.add_synthetic(" ", prev.end)
-        _add_line_text(builder, original, start, line.end, dropped, keep_hyphen)
-        prev = line
-    finish()
-    dropped.sort()
-    return CleanDocument(blocks, dropped)
+            self._join(line)
+        _add_line_text(self.builder, self.original, start, line.end, self.removed, self.keep_hyphen)
+
+    def _continues_sentence(self, line: _Line) -> bool:
+        """A line inside an unfinished sentence is never a paragraph number, even when it
+        begins like one ("... on 3 March" / "2014. The child ...")."""
+        prev = self.prev
+        return (
+            self.current is not None
+            and self.current.kind == "body"
+            and prev is not None
+            and not _TERMINAL.search(prev.text)
+            and not line.blank_before
+            and not line.page_break_before
+        )
+
+    def _join(self, line: _Line) -> None:
+        """Continue the current block across a line break, mending a line-break hyphen."""
+        builder, prev = self.builder, self.prev
+        assert builder is not None and prev is not None
+        hyphen = _HYPHEN_END.search(prev.text)
+        word = _WORD_START.match(line.text)
+        if hyphen and word:
+            if not self.keep_hyphen(hyphen.group(1).lower(), word.group(1)):
+                # drop the line-break hyphen (the last character already added)
+                builder.chars[-1] = builder.chars[-1][:-1]
+                builder.origin.pop()
+                self.removed.append((prev.end - 1, prev.end))
+        else:
+            builder.add_synthetic(" ", prev.end)
 
 
 def _is_paragraph_break(prev: _Line | None, line: _Line, wrap_width: int) -> bool:
@@ -447,7 +488,7 @@ def _add_line_text(
     original: str,
     start: int,
     end: int,
-    dropped: list[tuple[int, int]],
+    removed: list[tuple[int, int]],
     keep_hyphen,
 ) -> None:
     segment = original[start:end]
@@ -471,6 +512,6 @@ def _add_line_text(
         if replacement:
             builder.add_synthetic(replacement, a)
         else:
-            dropped.append((a, b))
+            removed.append((a, b))
         pos = b
     builder.add(pos, end)

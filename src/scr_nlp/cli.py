@@ -1,7 +1,8 @@
 """Command line: thin wrappers that parse options and call library functions.
 
-Heavy libraries are imported inside commands only (ruff TID253 enforces it) so
-that ``scr-nlp --help`` stays fast.
+Heavy libraries are imported inside commands only (ruff TID253 enforces it) so that
+``scr-nlp --help`` stays fast. ``--model`` means the same everywhere: a model
+directory, or the name of an installed model (default: the default model).
 """
 
 from __future__ import annotations
@@ -16,12 +17,21 @@ from typing import Annotated
 import typer
 
 # Choices come from their one definition; these modules import nothing heavy.
+from scr_nlp import __version__
 from scr_nlp.annotations.exports import EXPORT_FORMATS
 from scr_nlp.annotations.queue import STRATEGIES
 from scr_nlp.batch import ENGINES
-from scr_nlp.errors import EXIT_CODES, ScrError
+from scr_nlp.errors import ScrError, UsageError, exit_code_table
 from scr_nlp.models.registry import MODEL_TYPES
+from scr_nlp.settings import (
+    DOCUMENT_TIME_BUDGET_S,
+    MAX_SIZE_MB,
+    MIN_COHORT_SIZE,
+    PROMOTION_TOLERANCE,
+    SEED,
+)
 
+_CONTEXT = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     name="scr-nlp",
     help="Tag recurring practice failings in child safeguarding case reviews. Runs offline.",
@@ -29,18 +39,38 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings=_CONTEXT,
 )
-corpus_app = typer.Typer(help="Validate and describe the annotated corpus.", no_args_is_help=True)
+corpus_app = typer.Typer(
+    help="Validate and describe the annotated corpus.",
+    no_args_is_help=True,
+    context_settings=_CONTEXT,
+)
 models_app = typer.Typer(
-    help="List the installed models and choose the default.", no_args_is_help=True
+    help="List the installed models and choose the default.",
+    no_args_is_help=True,
+    context_settings=_CONTEXT,
 )
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(models_app, name="models")
 
-MaxSize = Annotated[
-    float,
-    typer.Option("--max-size-mb", help="Refuse input files larger than this many megabytes."),
-]
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"scr-nlp {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool | None,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = None,
+) -> None:
+    """Tag recurring practice failings in child safeguarding case reviews. Runs offline."""
 
 
 class TextOrJson(StrEnum):
@@ -48,15 +78,67 @@ class TextOrJson(StrEnum):
     json = "json"
 
 
+class TableOrJson(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Split(StrEnum):
+    dev = "dev"
+    test = "test"
+
+
+class AggregateFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+ModelTypeName = StrEnum("ModelTypeName", {n: n for n in MODEL_TYPES})
+Engine = StrEnum("Engine", {n: n for n in ENGINES})
+QueueStrategy = StrEnum("QueueStrategy", {n: n for n in STRATEGIES})
+TaskFormat = StrEnum("TaskFormat", {n: n for n in EXPORT_FORMATS})
+
+FileArg = Annotated[
+    Path, typer.Argument(metavar="FILE", help="A .txt, .md, .pdf or .docx document.")
+]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        metavar="MODEL",
+        help="Model directory or installed model name (default: the default model).",
+    ),
+]
+ThresholdOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--threshold", min=0.0, max=1.0, help="Override every theme's threshold with this value."
+    ),
+]
+MaxSize = Annotated[
+    float,
+    typer.Option(
+        "--max-size-mb", min=0.001, help="Refuse input files larger than this many megabytes."
+    ),
+]
+FormatOpt = Annotated[TextOrJson, typer.Option("--format", "-f")]
+ResultsArg = Annotated[Path, typer.Argument(metavar="RESULTS", help="tag-batch output (JSONL).")]
+
+
 def _out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def _err(text: str) -> None:
+    print(f"scr-nlp: {text}", file=sys.stderr)
+
+
 @app.command()
 def segment(
-    file: Annotated[Path, typer.Argument(help="A .txt, .md, .pdf or .docx document.")],
-    format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
-    max_size_mb: MaxSize = 50.0,
+    file: FileArg, format: FormatOpt = TextOrJson.text, max_size_mb: MaxSize = MAX_SIZE_MB
 ) -> None:
     """Split a document into sections and sentences with offsets into its text."""
     from scr_nlp.segmenting import segment_file
@@ -70,16 +152,418 @@ def segment(
     _out(format_segmented(result))
 
 
-@app.command("exit-codes")
-def exit_codes() -> None:
-    """List the exit codes every command uses."""
-    for code, meaning in EXIT_CODES.items():
-        _out(f"{code:>3}  {meaning}")
+@app.command()
+def tag(
+    file: FileArg,
+    model: ModelOpt = None,
+    threshold: ThresholdOpt = None,
+    format: FormatOpt = TextOrJson.text,
+    evidence: Annotated[
+        int, typer.Option("--evidence", "-n", min=0, help="Evidence sentences per theme.")
+    ] = 3,
+    max_size_mb: MaxSize = MAX_SIZE_MB,
+) -> None:
+    """Tag one review: themes found, document scores and the evidence sentences."""
+    from scr_nlp.reading import read_document
+    from scr_nlp.tagging import Tagger
+
+    raw = read_document(file, max_size_mb)  # bad input fails before the model loads
+    result = Tagger.load(model, threshold).tag(raw)
+    if format is TextOrJson.json:
+        _out(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    from scr_nlp.display import format_tag_result
+
+    _out(format_tag_result(result, evidence))
+
+
+@app.command("tag-batch")
+def tag_batch(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT",
+            help="Files and/or directories (searched recursively), or fsspec URLs.",
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", metavar="FILE", help="JSONL results file (appended; resumable)."
+        ),
+    ],
+    model: ModelOpt = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(
+            "--manifest",
+            metavar="CSV",
+            help="CSV with a path or doc_id column plus metadata columns.",
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = 1,
+    threshold: ThresholdOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    max_size_mb: MaxSize = MAX_SIZE_MB,
+    time_budget: Annotated[
+        float,
+        typer.Option(
+            "--time-budget", min=1.0, help="Seconds one document may take before it is stopped."
+        ),
+    ] = DOCUMENT_TIME_BUDGET_S,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="Local processes, or a Dask cluster.")
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Dask scheduler address (dask engine); without one a LocalCluster with --workers starts.",
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Fail on manifest warnings (unmatched rows or files, duplicates)."
+        ),
+    ] = False,
+    facts: Annotated[
+        bool,
+        typer.Option(
+            "--facts/--no-facts",
+            help="Read case facts (age, outcome, year, agencies) from the text.",
+        ),
+    ] = False,
+) -> None:
+    """Tag many documents into one JSON object per line; re-running skips what is done."""
+    from scr_nlp.batch import BatchOptions, errors_path, run_batch
+    from scr_nlp.errors import PartialFailureError
+
+    options = BatchOptions(
+        model=model,
+        manifest=manifest,
+        workers=workers,
+        threshold=threshold,
+        max_size_mb=max_size_mb,
+        time_budget_s=time_budget,
+        engine=engine.value,
+        scheduler=scheduler,
+        progress=not quiet and sys.stderr.isatty(),
+        strict=strict,
+        facts=facts,
+    )
+    summary = run_batch(inputs, out, options)
+    _err(
+        f"{summary.tagged} tagged, {summary.skipped} already done, {summary.failed} failed -> {out}"
+    )
+    if summary.failed:
+        raise PartialFailureError(
+            f"{summary.failed} document(s) failed; reasons in {errors_path(out)}"
+        )
+
+
+@app.command()
+def aggregate(
+    results: ResultsArg,
+    by: Annotated[
+        list[str],
+        typer.Option(
+            "--by",
+            metavar="FIELD",
+            help="Cohort field (repeat for combinations): a manifest column, a fact read from the text "
+            "(child_age_band, outcome, year, review_type, ...), or year_band.",
+        ),
+    ],
+    format: Annotated[AggregateFormat, typer.Option("--format", "-f")] = AggregateFormat.table,
+    min_size: Annotated[
+        int,
+        typer.Option(
+            "--min-size", min=1, help="Cohorts smaller than this are flagged and left out of tests."
+        ),
+    ] = MIN_COHORT_SIZE,
+) -> None:
+    """Theme prevalence per cohort: tagged and error-corrected, with 95% intervals and tests."""
+    from scr_nlp.aggregate import aggregate as run_aggregate
+    from scr_nlp.aggregate import format_aggregate, model_meta_for
+    from scr_nlp.results import read_results
+
+    records = list(read_results(results))
+    _out(
+        format_aggregate(
+            run_aggregate(records, by, min_size, model_meta_for(records)), format.value
+        )
+    )
+
+
+@app.command()
+def report(
+    results: ResultsArg,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="FILE", help="HTML file to write.")
+    ] = Path("report.html"),
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            metavar="FIELD",
+            help="Cohort fields for the charts (default: year_band, region).",
+        ),
+    ] = None,
+) -> None:
+    """Write one self-contained HTML report: prevalence, cohorts, and every document's evidence."""
+    from scr_nlp.report import write_report
+
+    write_report(results, out, by or ["year_band", "region"])
+    _out(f"wrote {out}")
+
+
+def _parse_settings(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--set needs KEY=VALUE, got {pair!r}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+@app.command()
+def train(
+    type: Annotated[ModelTypeName, typer.Option("--type", "-t", help="Model type to train.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", metavar="DIR", help="Model directory to write, e.g. models/linear."
+        ),
+    ],
+    corpus: Annotated[
+        Path | None, typer.Option("--corpus", metavar="JSONL", help="Corpus (default: shipped).")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Same data and seed give the same model.")
+    ] = SEED,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="Override a config field of the model type (repeatable).",
+        ),
+    ] = None,
+    real_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--real-csv",
+            metavar="CSV",
+            help="pfd_reports.csv: add the real-text train part and tune on real dev.",
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Train a model on the corpus (and real text), tune on dev, save it with a model card."""
+    from scr_nlp.models.registry import parse_config_overrides
+    from scr_nlp.models.training import train_model
+
+    overrides = parse_config_overrides(type.value, _parse_settings(settings or []))
+    bar = None
+    if not quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(desc=f"training {type.value}", unit="step", file=sys.stderr)
+    summary = train_model(
+        type.value,
+        out,
+        corpus,
+        seed,
+        overrides,
+        bar.update if bar else None,
+        (lambda m: None) if quiet else _err,
+        real_csv=real_csv,
+    )
+    if bar:
+        bar.close()
+    figures = ", ".join(
+        f"{name} sentence macro-F1 {m['sentence']['macro_f1']:.3f}"
+        for name, m in summary["metrics"].items()
+    )
+    _out(
+        f"saved {summary['type']} to {summary['out']} in {summary['training_seconds']} s; {figures}"
+    )
+
+
+@app.command()
+def evaluate(
+    model: ModelOpt = None,
+    split: Annotated[
+        Split, typer.Option("--split", help="dev, or test for final figures only.")
+    ] = Split.dev,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data", metavar="JSONL", help="Score a JSONL file in the corpus format instead."
+        ),
+    ] = None,
+    real: Annotated[
+        bool,
+        typer.Option(
+            "--real",
+            help="Score the real coroners' reports part (needs SCR_NLP_PFD_CSV or --real-csv).",
+        ),
+    ] = False,
+    real_csv: Annotated[Path | None, typer.Option("--real-csv", metavar="CSV")] = None,
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            "--compare", metavar="MODEL", help="A model to show beside it (default: keyword)."
+        ),
+    ] = "keyword",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="DIR", help="Also write metrics.json and report.md here."
+        ),
+    ] = None,
+    threshold: ThresholdOpt = None,
+) -> None:
+    """Precision, recall and F1 per theme at sentence and document level."""
+    from scr_nlp.models.evaluate import evaluate_model, evaluation_markdown, write_evaluation
+
+    results = evaluate_model(
+        model, split.value, data, threshold=threshold, compare=compare, real=real, real_csv=real_csv
+    )
+    _out(evaluation_markdown(results))
+    if out is not None:
+        metrics_path, report_path = write_evaluation(results, out)
+        _out(f"wrote {metrics_path} and {report_path}")
+
+
+@models_app.command("list")
+def models_list(
+    format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
+) -> None:
+    """Show installed models, their dev scores, and the default (*)."""
+    from scr_nlp.models.catalog import list_models
+
+    models = list_models()
+    if format is TableOrJson.json:
+        _out(json.dumps(models, indent=1))
+        return
+
+    def fig(value) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    _out(f"{'':2}{'name':<24}{'type':<16}{'corpus dev F1':>14}{'real dev F1':>13}")
+    for m in models:
+        _out(
+            f"{'*' if m['default'] else ' ':2}{m['name']:<24}{m['type'] + ' ' + m['version']:<16}"
+            f"{fig(m['dev_sentence_macro_f1']):>14}{fig(m['real_dev_sentence_macro_f1']):>13}"
+        )
+
+
+@models_app.command("use")
+def models_use(
+    name: Annotated[
+        str, typer.Argument(metavar="MODEL", help="Installed model name or directory.")
+    ],
+) -> None:
+    """Make MODEL the default (checked for integrity first); no retraining needed."""
+    from scr_nlp.models.catalog import use_model
+
+    _out(f"default model is now {use_model(name)}")
+
+
+@app.command()
+def retrain(
+    annotations: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE",
+            help="Annotation exports: corpus JSONL, Prodigy, Label Studio, Doccano or CSV.",
+        ),
+    ],
+    model: ModelOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="New model directory (default: models/TYPE-set-NNNN).",
+        ),
+    ] = None,
+    promote: Annotated[
+        bool, typer.Option("--promote", help="Make the new model the default if it is not worse.")
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Import the valid records of files that have errors."),
+    ] = False,
+    tolerance: Annotated[
+        float,
+        typer.Option(
+            "--tolerance", min=0.0, max=1.0, help="Allowed macro-F1 drop on either held-out set."
+        ),
+    ] = PROMOTION_TOLERANCE,
+    seed: Annotated[int, typer.Option("--seed")] = SEED,
+) -> None:
+    """Import corrections, retrain, compare with and without them, optionally promote."""
+    from scr_nlp.annotations.retrain import retrain as run_retrain
+
+    result = run_retrain(annotations, model, out, promote, skip_invalid, tolerance, seed, log=_err)
+    _out(result["summary"])
+
+
+@app.command()
+def queue(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(metavar="INPUT", help="Documents or directories to draw sentences from."),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="FILE", help="Task file to write.")],
+    n: Annotated[int, typer.Option("-n", "--count", min=1, help="Number of sentences.")] = 200,
+    strategy: Annotated[QueueStrategy, typer.Option("--strategy")] = QueueStrategy.uncertainty,
+    format: Annotated[
+        TaskFormat, typer.Option("--format", "-f", help="Annotation tool import format.")
+    ] = TaskFormat.jsonl,
+    model: ModelOpt = None,
+    second_model: Annotated[
+        str | None,
+        typer.Option("--second-model", metavar="MODEL", help="For disagreement: the other model."),
+    ] = None,
+    max_size_mb: MaxSize = MAX_SIZE_MB,
+) -> None:
+    """Write the sentences whose annotation would help most, as tasks with the model's suggestion."""
+    from scr_nlp.annotations.exports import write_tasks
+    from scr_nlp.annotations.queue import build_queue
+
+    items = build_queue(inputs, n, strategy.value, model, second_model, max_size_mb)
+    written = write_tasks(items, format.value, out)
+    _out(
+        f"wrote {len(items)} {format.value} tasks to {out}" + "".join(f"; {p}" for p in written[1:])
+    )
+
+
+@app.command()
+def agreement(
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE", help="Two or more annotation files of the same sentences."),
+    ],
+    format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
+) -> None:
+    """Cohen's kappa (two annotators) or Krippendorff's alpha (more) per theme, with disagreements."""
+    from scr_nlp.annotations.agreement import agreement_from_files, format_agreement
+
+    if len(files) < 2:
+        raise UsageError("agreement needs at least two annotation files")
+    result = agreement_from_files(files)
+    _out(json.dumps(result, indent=1) if format is TableOrJson.json else format_agreement(result))
 
 
 CorpusPath = Annotated[
     Path | None,
-    typer.Argument(help="Corpus JSON Lines file (default: the shipped corpus/scr_corpus.jsonl)."),
+    typer.Argument(metavar="[JSONL]", help="Corpus JSON Lines file (default: the shipped corpus)."),
 ]
 
 
@@ -103,11 +587,6 @@ def corpus_validate(
     _out(f"corpus valid ({len(problems)} warning(s))")
 
 
-class TableOrJson(StrEnum):
-    table = "table"
-    json = "json"
-
-
 @corpus_app.command("stats")
 def corpus_stats_cmd(
     path: CorpusPath = None,
@@ -120,391 +599,24 @@ def corpus_stats_cmd(
     _out(json.dumps(stats, indent=1) if format is TableOrJson.json else format_stats(stats))
 
 
-@corpus_app.command("build", hidden=True)
-def corpus_build(
-    sources: Annotated[Path, typer.Option(help="Directory of annotated sources.")] = Path(
-        "corpus/sources"
-    ),
-    out: Annotated[Path, typer.Option(help="Corpus file to write.")] = Path(
-        "corpus/scr_corpus.jsonl"
-    ),
-) -> None:
-    """Rebuild the corpus from the annotated sources (keeps existing splits)."""
-    from scr_nlp.corpus.build import build_corpus
-
-    docs = build_corpus(sources, out)
-    _out(f"wrote {len(docs)} documents to {out}")
-
-
-ModelTypeName = StrEnum("ModelTypeName", {n: n for n in MODEL_TYPES})
-
-
-class Split(StrEnum):
-    dev = "dev"
-    test = "test"
-
-
-ModelOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--model", "-m", help="Model directory or name under models/ (default: the default model)."
-    ),
-]
-ThresholdOpt = Annotated[
-    float | None,
-    typer.Option(
-        "--threshold", min=0.0, max=1.0, help="Override every theme's threshold with this value."
-    ),
-]
-
-
-@app.command()
-def train(
-    model: Annotated[ModelTypeName, typer.Option("--model", "-m", help="Model type to train.")],
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Model directory to write, e.g. models/linear.")
-    ],
-    corpus: Annotated[
-        Path | None, typer.Option("--corpus", help="Corpus JSONL (default: shipped).")
-    ] = None,
-    seed: Annotated[
-        int, typer.Option("--seed", help="Random seed; same data and seed give the same model.")
-    ] = 13,
-    epochs: Annotated[
-        int | None, typer.Option("--epochs", help="Transformer only: training epochs.")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
-) -> None:
-    """Train a model on the corpus train split, tune on dev, save it with a model card."""
-    from scr_nlp.models.training import train_model
-
-    overrides = {"epochs": epochs} if epochs is not None and model.value == "transformer" else None
-    bar = None
-    if not quiet and sys.stderr.isatty():
-        from tqdm import tqdm
-
-        bar = tqdm(desc=f"training {model.value}", unit="step", file=sys.stderr)
-
-    def log(message: str) -> None:
-        if not quiet:
-            print(message, file=sys.stderr)
-
-    summary = train_model(
-        model.value, out, corpus, seed, overrides, bar.update if bar else None, log
-    )
-    if bar:
-        bar.close()
-    dev = summary["dev"]
-    _out(
-        f"saved {summary['type']} to {summary['out']} in {summary['training_seconds']} s; dev sentence "
-        f"macro-F1 {dev['sentence']['macro_f1']:.3f}, document macro-F1 {dev['document']['macro_f1']:.3f}, "
-        f"false alarms {dev['sentence']['false_alarm_rate']:.1%}"
-    )
-
-
-@app.command()
-def evaluate(
-    model: ModelOpt = None,
-    split: Annotated[
-        Split, typer.Option("--split", help="Corpus split; test is for final figures only.")
-    ] = Split.dev,
-    data: Annotated[
-        Path | None,
-        typer.Option("--data", help="Score any JSONL file in the corpus format instead."),
-    ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Directory for metrics.json and report.md.")
-    ] = None,
-    threshold: ThresholdOpt = None,
-) -> None:
-    """Precision, recall and F1 per theme at sentence and document level, beside the keyword model."""
-    from scr_nlp.models.assess import evaluate_model, evaluation_markdown, write_evaluation
-    from scr_nlp.models.store import resolve_model_path
-
-    results = evaluate_model(model, split.value, data, threshold=threshold)
-    where = out or resolve_model_path(model) / f"eval-{'data' if data else split.value}"
-    metrics_path, report_path = write_evaluation(results, where)
-    _out(evaluation_markdown(results))
-    _out(f"wrote {metrics_path} and {report_path}")
-
-
-@app.command()
-def tag(
-    file: Annotated[Path, typer.Argument(help="A .txt, .md, .pdf or .docx document.")],
-    model: ModelOpt = None,
-    threshold: ThresholdOpt = None,
-    format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
-    evidence: Annotated[
-        int, typer.Option("--evidence", min=0, help="Evidence sentences per theme.")
-    ] = 3,
-    max_size_mb: MaxSize = 50.0,
-) -> None:
-    """Tag one review: themes found, document scores and the evidence sentences."""
-    from scr_nlp.reading import read_document
-    from scr_nlp.tagging import Tagger
-
-    raw = read_document(file, max_size_mb)  # bad input fails before the model loads
-    result = Tagger.load(model, threshold).tag(raw)
-    if format is TextOrJson.json:
-        _out(json.dumps(result.to_dict(), ensure_ascii=False))
-        return
-    from scr_nlp.display import format_tag_result
-
-    _out(format_tag_result(result, evidence))
-
-
-Engine = StrEnum("Engine", {n: n for n in ENGINES})
-
-
-@app.command("tag-batch")
-def tag_batch(
-    inputs: Annotated[
-        list[str],
-        typer.Argument(help="Files and/or directories (searched recursively), or fsspec URLs."),
-    ],
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="JSONL results file (appended; resumable).")
-    ],
-    model: ModelOpt = None,
-    manifest: Annotated[
-        Path | None,
-        typer.Option("--manifest", help="CSV with a path or doc_id column plus metadata columns."),
-    ] = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = 1,
-    threshold: ThresholdOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    max_size_mb: MaxSize = 50.0,
-    engine: Annotated[
-        Engine, typer.Option("--engine", help="Local processes, or a Dask cluster.")
-    ] = Engine.local,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler",
-            help="Dask scheduler address (dask engine); without one a LocalCluster with --workers starts.",
-        ),
-    ] = None,
-) -> None:
-    """Tag many documents into one JSON object per line; re-running skips what is done."""
-    from scr_nlp.batch import errors_path, run_batch
-    from scr_nlp.errors import PartialFailureError
-
-    summary = run_batch(
-        inputs,
-        out,
-        model,
-        manifest,
-        workers,
-        threshold,
-        max_size_mb,
-        progress=not quiet and sys.stderr.isatty(),
-        engine=engine.value,
-        scheduler=scheduler,
-    )
-    print(
-        f"scr-nlp: {summary.tagged} tagged, {summary.skipped} already done, {summary.failed} failed -> {out}",
-        file=sys.stderr,
-    )
-    if summary.failed:
-        raise PartialFailureError(
-            f"{summary.failed} document(s) failed; reasons in {errors_path(out)}"
-        )
-
-
-class AggregateFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    markdown = "markdown"
-
-
-@app.command()
-def aggregate(
-    results: Annotated[Path, typer.Argument(help="tag-batch output (JSONL).")],
-    by: Annotated[
-        list[str],
-        typer.Option(
-            "--by",
-            help="Metadata field to group by (repeat for combinations); year_band is derived from year.",
-        ),
-    ],
-    format: Annotated[AggregateFormat, typer.Option("--format", "-f")] = AggregateFormat.table,
-    min_size: Annotated[
-        int,
-        typer.Option(
-            "--min-size", min=1, help="Cohorts smaller than this are flagged and left out of tests."
-        ),
-    ] = 10,
-) -> None:
-    """Theme prevalence per cohort with 95% intervals, difference tests and co-occurrence."""
-    from scr_nlp.aggregate import aggregate as run_aggregate
-    from scr_nlp.aggregate import format_aggregate, read_results
-
-    _out(format_aggregate(run_aggregate(read_results(results), by, min_size), format.value))
-
-
-@app.command()
-def report(
-    results: Annotated[Path, typer.Argument(help="tag-batch output (JSONL).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
-        "report.html"
-    ),
-    by: Annotated[
-        list[str] | None,
-        typer.Option("--by", help="Cohort fields for the charts (default: year_band, region)."),
-    ] = None,
-) -> None:
-    """Write one self-contained HTML report: charts, a filterable document list, evidence highlighted."""
-    from scr_nlp.report import write_report
-
-    write_report(results, out, by or ["year_band", "region"])
-    _out(f"wrote {out}")
-
-
-@models_app.command("list")
-def models_list(
-    format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
-) -> None:
-    """Show installed models, their dev scores, and the default (*)."""
-    from scr_nlp.models.catalog import list_models
-
-    models = list_models()
-    if format is TableOrJson.json:
-        _out(json.dumps(models, indent=1))
-        return
-    _out(f"{'':2}{'name':<22}{'type':<13}{'dev sent F1':>12}{'dev doc F1':>12}")
-    for m in models:
-        sent, doc = m["dev_sentence_macro_f1"], m["dev_document_macro_f1"]
-        _out(
-            f"{'*' if m['default'] else ' ':2}{m['name']:<22}{m['type'] + ' ' + m['version']:<13}"
-            f"{sent if sent is not None else '-':>12}{doc if doc is not None else '-':>12}"
-        )
-
-
-@models_app.command("use")
-def models_use(
-    name: Annotated[str, typer.Argument(help="Model directory name under models/.")],
-) -> None:
-    """Make NAME the default model (checked for integrity first)."""
-    from scr_nlp.models.catalog import use_model
-
-    _out(f"default model is now {use_model(name)}")
-
-
-QueueStrategy = StrEnum("QueueStrategy", {n: n for n in STRATEGIES})
-
-
-TaskFormat = StrEnum("TaskFormat", {n: n for n in EXPORT_FORMATS})
-
-
-@app.command()
-def retrain(
-    annotations: Annotated[
-        list[Path],
-        typer.Argument(
-            help="Annotation files: corpus JSONL, Prodigy, Label Studio, Doccano or CSV."
-        ),
-    ],
-    base_model: Annotated[
-        str | None,
-        typer.Option("--base-model", help="Model to improve (default: the default model)."),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help="New model directory (default: models/TYPE-set-NNNN)."),
-    ] = None,
-    promote: Annotated[
-        bool, typer.Option("--promote", help="Make the new model the default if it is not worse.")
-    ] = False,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option("--skip-invalid", help="Import the valid records of files that have errors."),
-    ] = False,
-    tolerance: Annotated[
-        float,
-        typer.Option(
-            "--tolerance", min=0.0, max=1.0, help="Allowed macro-F1 drop on either held-out set."
-        ),
-    ] = 0.01,
-    seed: Annotated[int, typer.Option("--seed")] = 13,
-) -> None:
-    """Import corrections, retrain, compare old and new on held-out data, optionally promote."""
-    from scr_nlp.annotations.retrain import retrain as run_retrain
-
-    report = run_retrain(
-        annotations,
-        base_model,
-        out,
-        promote,
-        skip_invalid,
-        tolerance,
-        seed,
-        log=lambda m: print(m, file=sys.stderr),
-    )
-    status = (
-        "promoted to default"
-        if report["promoted"]
-        else "kept beside the default (" + "; ".join(report["why_not_promoted"]) + ")"
-    )
-    _out(
-        f"new model {report['new_model']}: {status}; report in {report['new_model']}/retrain_report.md"
-    )
-
-
-@app.command()
-def queue(
-    inputs: Annotated[
-        list[Path], typer.Argument(help="Documents or directories to draw sentences from.")
-    ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Task file to write.")],
-    n: Annotated[int, typer.Option("--n", min=1, help="Number of sentences.")] = 200,
-    strategy: Annotated[QueueStrategy, typer.Option("--strategy")] = QueueStrategy.uncertainty,
-    format: Annotated[
-        TaskFormat, typer.Option("--format", "-f", help="Annotation tool import format.")
-    ] = TaskFormat.jsonl,
-    model: ModelOpt = None,
-    second_model: Annotated[
-        str | None, typer.Option("--second-model", help="For disagreement: the other model.")
-    ] = None,
-    max_size_mb: MaxSize = 50.0,
-) -> None:
-    """Write the sentences whose annotation would help most, as tasks with the model's suggestion."""
-    from scr_nlp.annotations.exports import write_tasks
-    from scr_nlp.annotations.queue import build_queue
-
-    items = build_queue(inputs, n, strategy.value, model, second_model, max_size_mb)
-    write_tasks(items, format.value, out)
-    _out(f"wrote {len(items)} {format.value} tasks to {out}")
-
-
-@app.command()
-def agreement(
-    files: Annotated[
-        list[Path], typer.Argument(help="Two or more annotation files of the same sentences.")
-    ],
-    format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
-) -> None:
-    """Cohen's kappa (two annotators) or Krippendorff's alpha (more) per theme, with disagreements."""
-    from scr_nlp.agreement import agreement_from_files, format_agreement
-    from scr_nlp.errors import DataError
-
-    if len(files) < 2:
-        raise DataError("agreement needs at least two annotation files")
-    result = agreement_from_files(files)
-    _out(json.dumps(result, indent=1) if format is TableOrJson.json else format_agreement(result))
+@app.command("exit-codes")
+def exit_codes() -> None:
+    """List the exit codes every command uses."""
+    for code, meaning in exit_code_table().items():
+        _out(f"{code:>3}  {meaning}")
 
 
 def main() -> None:
     debug = os.environ.get("SCR_NLP_DEBUG") == "1"
     try:
-        app(standalone_mode=False)
+        app(prog_name="scr-nlp", standalone_mode=False)
     except ScrError as exc:
         print(f"scr-nlp: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        print("scr-nlp: interrupted", file=sys.stderr)
+        print("scr-nlp: interrupted; records already written are kept", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
         # typer vendors click, so match its exceptions by shape rather than by class
@@ -521,7 +633,7 @@ def main() -> None:
             raise
         print(
             f"scr-nlp: internal error: {type(exc).__name__}: {exc} "
-            "(set SCR_NLP_DEBUG=1 for the traceback)",
+            "(rerun with SCR_NLP_DEBUG=1 for the traceback)",
             file=sys.stderr,
         )
         sys.exit(1)

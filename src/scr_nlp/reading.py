@@ -5,6 +5,7 @@ Every refusal is a ScrError with a one-line message and its documented exit code
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from pathlib import Path
 
@@ -16,20 +17,21 @@ from scr_nlp.errors import (
     UnsupportedInputError,
 )
 from scr_nlp.records import RawDocument
+from scr_nlp.settings import MAX_SIZE_MB as DEFAULT_MAX_SIZE_MB
 
-DEFAULT_MAX_SIZE_MB = 50.0
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".pdf", ".docx")
 # A page with fewer visible characters than this is treated as having no text layer.
 _MIN_CHARS_PER_PAGE = 20
+_BINARY_CHUNK = 8192
 
 
 def read_document(path: str | Path, max_size_mb: float = DEFAULT_MAX_SIZE_MB) -> RawDocument:
     """Read a local path, or an fsspec URL such as ``s3://bucket/review.pdf``."""
     if is_url(path):
-        return document_from_bytes(read_url_checked(str(path), max_size_mb), str(path))
+        return document_from_bytes(read_url_checked(str(path), max_size_mb), str(path), max_size_mb)
     path = Path(path)
-    return document_from_bytes(read_bytes_checked(path, max_size_mb), str(path))
+    return document_from_bytes(read_bytes_checked(path, max_size_mb), str(path), max_size_mb)
 
 
 def is_url(path: str | Path) -> bool:
@@ -59,7 +61,9 @@ def read_url_checked(url: str, max_size_mb: float) -> bytes:
     return data
 
 
-def document_from_bytes(data: bytes, name: str) -> RawDocument:
+def document_from_bytes(
+    data: bytes, name: str, max_size_mb: float = DEFAULT_MAX_SIZE_MB
+) -> RawDocument:
     path = Path(name.rsplit("/", 1)[-1]) if is_url(name) else Path(name)
     suffix = path.suffix.lower()
     sha256 = hashlib.sha256(data).hexdigest()
@@ -67,17 +71,17 @@ def document_from_bytes(data: bytes, name: str) -> RawDocument:
         text, pages = _pdf_text(data, name)
         return RawDocument(name, sha256, "pdf", text, pages=pages)
     if suffix == ".docx":
-        text, headings = _docx_text(data, name)
+        text, headings = _docx_text(data, name, max_size_mb)
         return RawDocument(name, sha256, "docx", text, heading_spans=headings)
     if suffix not in TEXT_SUFFIXES:
         raise UnsupportedInputError(
             f"{name}: unsupported file type {suffix or '(no extension)'!r}; "
             f"supported: {' '.join(SUPPORTED_SUFFIXES)}"
         )
-    text = decode_text(data, name)
+    text, warnings = decode_text(data, name)
     if not text.strip():
         raise EmptyDocumentError(f"{name}: the file contains only whitespace")
-    return RawDocument(name, sha256, "txt", text)
+    return RawDocument(name, sha256, "txt", text, warnings=warnings)
 
 
 def read_bytes_checked(path: Path, max_size_mb: float) -> bytes:
@@ -99,33 +103,54 @@ def read_bytes_checked(path: Path, max_size_mb: float) -> bytes:
         raise InputNotFoundError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
-def decode_text(data: bytes, path: Path | str = "<bytes>") -> str:
-    """Decode text bytes; UTF-8/UTF-16 by BOM, else UTF-8, else a Western single-byte guess."""
+def decode_text(data: bytes, path: Path | str = "<bytes>") -> tuple[str, tuple[str, ...]]:
+    """Decode text bytes; return the text and any warnings about repairs.
+
+    UTF-8/UTF-16 by BOM; else UTF-8, reading the odd stray byte of a file that is otherwise
+    UTF-8 as Windows-1252 (a pasted quote mark must not turn the whole file to mojibake);
+    else a Western single-byte encoding, which UK council documents very often use.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        return data[3:].decode("utf-8", errors="replace"), ()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
+        return data.decode("utf-16", errors="replace"), ()
     if _looks_binary(data):
         raise UnsupportedInputError(f"{path}: looks like a binary file, not text")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), ()
     except UnicodeDecodeError:
         pass
-    # UK council documents are very often Windows-1252; charset-normalizer arbitrates
-    # among the single-byte encodings such files realistically use.
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    stray = sum(1 for ch in escaped if "\udc80" <= ch <= "\udcff")
+    if any(ord(ch) > 127 and not "\udc80" <= ch <= "\udcff" for ch in escaped):
+        text = data.decode("utf-8", errors=_STRAY_BYTES)
+        return text, (f"{path}: {stray} byte(s) that are not UTF-8 were read as Windows-1252",)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=["cp1252", "latin_1", "iso8859_15"]).best()
     encoding = best.encoding if best is not None else "cp1252"
-    return data.decode(encoding, errors="replace")
+    return data.decode(encoding, errors="replace"), ()
+
+
+def _stray_bytes_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+_STRAY_BYTES = "scr_nlp.stray_bytes_as_cp1252"
+codecs.register_error(_STRAY_BYTES, _stray_bytes_as_cp1252)
 
 
 def _looks_binary(data: bytes) -> bool:
-    sample = data[:8192]
-    if b"\x00" in sample:
+    """NUL bytes anywhere, or any 8 KB stretch dense with control characters."""
+    if b"\x00" in data:
         return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    return controls > len(sample) * 0.05
+    for offset in range(0, len(data), _BINARY_CHUNK):
+        chunk = data[offset : offset + _BINARY_CHUNK]
+        controls = sum(1 for b in chunk if b < 32 and b not in (9, 10, 12, 13))
+        if controls > len(chunk) * 0.05:
+            return True
+    return False
 
 
 def _pdf_text(data: bytes, path: str) -> tuple[str, int]:
@@ -159,12 +184,25 @@ def _pdf_text(data: bytes, path: str) -> tuple[str, int]:
     return "\f".join(p.replace("\r\n", "\n").replace("\r", "\n") for p in pages), len(pages)
 
 
-def _docx_text(data: bytes, path: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _docx_text(
+    data: bytes, path: str, max_size_mb: float
+) -> tuple[str, tuple[tuple[int, int], ...]]:
     import io
     import zipfile
 
     import docx
 
+    try:
+        expanded = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except zipfile.BadZipFile as exc:
+        raise UnsupportedInputError(f"{path}: not a readable .docx file ({exc})") from None
+    # The size limit applies to what the container expands to, so a small file holding
+    # hundreds of megabytes of XML is refused before it is parsed.
+    if expanded > max_size_mb * 1024 * 1024:
+        raise InputTooLargeError(
+            f"{path}: the .docx expands to {expanded / 1024 / 1024:.0f} MB, over the "
+            f"{max_size_mb:g} MB limit (raise it with --max-size-mb)"
+        )
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:

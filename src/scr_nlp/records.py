@@ -8,21 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SECTION_KINDS = (
-    "introduction",
-    "terms_of_reference",
-    "methodology",
-    "background",
-    "chronology",
-    "analysis",
-    "findings",
-    "learning",
-    "recommendations",
-    "conclusion",
-    "appendix",
-    "other",
-)
-
 
 @dataclass(frozen=True)
 class RawDocument:
@@ -35,6 +20,8 @@ class RawDocument:
     # (start, end) of paragraphs the source marks as headings (docx styles).
     heading_spans: tuple[tuple[int, int], ...] = ()
     pages: int | None = None
+    # Things the reader repaired and the user should know (e.g. stray non-UTF-8 bytes).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,6 +30,8 @@ class Section:
     heading: str | None
     start: int
     end: int
+    # End of the heading's own text; the section's sentences follow it.
+    heading_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -59,15 +48,24 @@ class SegmentedDocument:
     raw: RawDocument
     sections: tuple[Section, ...]
     sentences: tuple[Sentence, ...]
-    # Original ranges removed as page furniture or contents pages.
-    dropped: tuple[tuple[int, int], ...] = field(default=())
+    # Original ranges removed by clean-up (page furniture, contents pages, paragraph
+    # numbers, bullets, line-break hyphens, footnote digits): reported, never silent.
+    removed: tuple[tuple[int, int], ...] = field(default=())
 
     def to_dict(self) -> dict:
+        path, escaped = printable(self.raw.path)
         return {
-            "path": self.raw.path,
+            "path": path,
+            **({"path_escaped": True} if escaped else {}),
             "sha256": self.raw.sha256,
             "sections": [
-                {"kind": s.kind, "heading": s.heading, "start": s.start, "end": s.end}
+                {
+                    "kind": s.kind,
+                    "heading": s.heading,
+                    "start": s.start,
+                    "end": s.end,
+                    "heading_end": s.heading_end,
+                }
                 for s in self.sections
             ],
             "sentences": [
@@ -80,4 +78,19 @@ class SegmentedDocument:
                 }
                 for s in self.sentences
             ],
+            "removed": [list(span) for span in self.removed],
         }
+
+
+def printable(text: str) -> tuple[str, bool]:
+    """``text`` safe to write as UTF-8: undecodable file-name bytes (surrogate escapes) become
+    ``\\xNN``; the flag says whether that happened, so the path is marked as escaped."""
+    try:
+        text.encode("utf-8")
+        return text, False
+    except UnicodeEncodeError:
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate that did not come from a file name
+            return text.encode("utf-8", "backslashreplace").decode("utf-8"), True
+        return raw.decode("utf-8", "backslashreplace"), True

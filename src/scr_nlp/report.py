@@ -6,7 +6,8 @@ import html
 import json
 from pathlib import Path
 
-from scr_nlp.aggregate import aggregate, cohort_value, read_results
+from scr_nlp.aggregate import aggregate, cohort_value, model_meta_for
+from scr_nlp.results import read_results
 from scr_nlp.taxonomy import THEMES
 
 _CSS = """
@@ -70,9 +71,10 @@ const first = document.querySelector(`tr.doc[data-i="${Math.max(0, firstWithEvid
 """
 
 
-def _figures(result: dict, by_field: str):
+def _figures(result, by_field: str):
     import plotly.graph_objects as go
 
+    result = result.to_dict()
     cohorts = [c for c in result["cohorts"]]
     names = [" / ".join(c["cohort"].values()) + (" *" if c["small"] else "") for c in cohorts]
     bars = go.Figure()
@@ -146,14 +148,21 @@ def _figures(result: dict, by_field: str):
 
 def build_report(results_path: Path, by: list[str]) -> str:
     records = list(read_results(results_path))
+    model_meta = model_meta_for(records)
     documents = [
         {
-            "doc_id": r.get("doc_id"),
-            "labels": r["labels"],
-            "cohort": {f: cohort_value(r.get("meta") or {}, f) for f in by},
+            "doc_id": r.doc_id,
+            "labels": list(r.labels),
+            "cohort": {f: cohort_value(r, f)[0] for f in by},
             "sentences": [
-                {k: s[k] for k in ("text", "section", "para", "labels", "scores")}
-                for s in r.get("sentences", [])
+                {
+                    "text": s.text,
+                    "section": s.section,
+                    "para": s.para,
+                    "labels": list(s.labels),
+                    "scores": s.scores,
+                }
+                for s in r.sentences
             ],
         }
         for r in records
@@ -161,7 +170,7 @@ def build_report(results_path: Path, by: list[str]) -> str:
     figures_html = []
     results = {}
     for i, field in enumerate(by):
-        result = aggregate(records, [field])
+        result = aggregate(records, [field], model_meta=model_meta)
         results[field] = result
         for j, fig in enumerate(_figures(result, field)):
             if i > 0 and j == 2:
@@ -174,7 +183,8 @@ def build_report(results_path: Path, by: list[str]) -> str:
                 )
             )
     data = {"themes": [t.__dict__ for t in THEMES], "by": by, "documents": documents}
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    # Every "<" escaped: no string in the data can close or open a tag in the page.
+    payload = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
     options = {
         f: sorted({str(d["cohort"][f]) for d in documents if d["cohort"][f] is not None})
         for f in by
@@ -190,13 +200,9 @@ def build_report(results_path: Path, by: list[str]) -> str:
             + "".join(f"<option>{html.escape(v)}</option>" for v in options[f])
             + "</select></label>"
         )
-    model = records[0].get("model", {}) if records else {}
+    model = records[0].model if records else {}
     first = results[by[0]]
-    tests = "".join(
-        f"<li>{html.escape(t.name)}: {first['tests'][t.id]['test'].replace('_', ' ')}, "
-        f"p = {first['tests'][t.id]['p_value'] if first['tests'][t.id]['p_value'] is not None else 'n/a'}</li>"
-        for t in THEMES
-    )
+    tests = "".join(f"<li>{html.escape(first.tests[t.id].reading)}</li>" for t in THEMES)
     legend = "".join(
         f'<span><span class="chip" style="background:{t.colour}">&nbsp;</span> {html.escape(t.name)}</span>'
         for t in THEMES
@@ -208,7 +214,7 @@ def build_report(results_path: Path, by: list[str]) -> str:
 <p>Model {html.escape(str(model.get("name")))} ({html.escape(str(model.get("type")))} {html.escape(str(model.get("version")))}) ·
 source {html.escape(results_path.name)} · generated offline by scr-nlp</p></header><main>
 <section><h2>Prevalence by cohort</h2><div class="legend">{legend}</div>{"".join(figures_html)}
-<p class="note">Does prevalence differ across {html.escape(by[0])}? (cohorts of at least {first["min_cohort_size"]} documents)</p><ul class="note">{tests}</ul></section>
+<p class="note">Does prevalence differ across {html.escape(by[0])}? (cohorts of at least {first.min_cohort_size} documents)</p><ul class="note">{tests}</ul></section>
 <section><h2>Documents</h2><div class="filters">{"".join(filters)}<span id="doc-count" class="note"></span></div>
 <p class="note">Click a document to read it; evidence sentences are underlined in their theme's colour, scores on hover.</p>
 <table class="docs"><thead><tr><th>document</th>{"".join(f"<th>{html.escape(f)}</th>" for f in by)}<th>themes</th><th>sentences</th></tr></thead>

@@ -200,31 +200,32 @@ def segment_many(raws: Iterable[RawDocument]) -> Iterator[SegmentedDocument]:
             para = block.para or last_para
             last_para = para
             sentences.extend(_block_sentences(block, doc, kind, para))
-        yield SegmentedDocument(raw, tuple(sections), tuple(sentences), tuple(cleaned.dropped))
+        yield SegmentedDocument(raw, tuple(sections), tuple(sentences), tuple(cleaned.removed))
 
 
 def _sections(blocks: list[Block], text_len: int):
     """Headings open sections; sub-headings with no recognised kind inherit their parent's."""
     sections: list[Section] = []
     block_section: dict[int, tuple[str, bool]] = {}
-    kind, heading, start = "other", None, 0
+    kind, heading, start, heading_end = "other", None, 0, None
     reset = False
     first_body_seen = False
     for block in blocks:
         if block.kind == "heading":
             if sections or first_body_seen or heading is not None:
-                sections.append(Section(kind, heading, start, block.origin[0]))
+                sections.append(Section(kind, heading, start, block.origin[0], heading_end))
             heading = _fold(block.text)
             new_kind = section_kind(heading)
             if new_kind == "other" and sections and sections[-1].kind != "other":
                 new_kind = sections[-1].kind
             kind, start, reset = new_kind, block.origin[0], True
+            heading_end = block.origin[-1] + 1
         else:
             first_body_seen = True
             block_section[id(block)] = (kind, reset)
             reset = False
     if blocks:
-        sections.append(Section(kind, heading, start, text_len))
+        sections.append(Section(kind, heading, start, text_len, heading_end))
     return sections, block_section
 
 

@@ -1,20 +1,74 @@
-"""Tag documents: segment, score every sentence, apply thresholds, roll up to the document.
+"""Tag documents: segment, score every sentence, decide labels, roll up to the document.
 
 ``Tagger.load(path=None).tag(text_or_path)`` returns a ``TagResult`` whose
-``to_dict()`` is exactly the batch JSONL record documented in the README.
+``to_dict()`` is exactly the batch JSONL record documented in the README. The
+decision rule (``decide``) is the one place thresholds are applied; the spaCy
+component and every command go through it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from scr_nlp.reading import DEFAULT_MAX_SIZE_MB, SUPPORTED_SUFFIXES, read_document
-from scr_nlp.records import RawDocument, SegmentedDocument
-from scr_nlp.taxonomy import THEME_IDS
+from scr_nlp.records import RawDocument, SegmentedDocument, printable
+from scr_nlp.taxonomy import THEME_IDS, theme
 
 _DIGITS = 4
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Per-theme thresholds on sentence scores and on a document's best sentence score.
+
+    A document carries a theme when its best sentence reaches the document threshold;
+    a sentence carries a theme when it reaches the sentence threshold in a document that
+    carries the theme. Document thresholds are never below sentence thresholds, so a
+    document carries a theme exactly when at least one of its sentences does (the
+    codebook's rule), and a single weak sentence in a long document is not enough.
+    """
+
+    sentence: tuple[float, ...]
+    document: tuple[float, ...]
+
+    @classmethod
+    def from_model(cls, model, override: float | None = None) -> Decision:
+        if override is not None:
+            same = tuple(float(override) for _ in THEME_IDS)
+            return cls(same, same)
+        sentence = tuple(float(model.thresholds[t]) for t in THEME_IDS)
+        document = tuple(
+            max(s, float(model.document_thresholds.get(t, s)))
+            for t, s in zip(THEME_IDS, sentence, strict=True)
+        )
+        return cls(sentence, document)
+
+
+@dataclass(frozen=True)
+class Decided:
+    sentence_labels: list[tuple[str, ...]]
+    document_scores: dict[str, float]
+    document_labels: tuple[str, ...]
+
+
+def decide(scores, decision: Decision) -> Decided:
+    """Labels for sentences and the document from a (sentences x themes) score array."""
+    import numpy as np
+
+    n = len(scores)
+    best = scores.max(axis=0) if n else np.zeros(len(THEME_IDS), dtype=np.float32)
+    carried = best >= np.asarray(decision.document, dtype=np.float32)
+    if not n:
+        carried[:] = False
+    sentence = (scores >= np.asarray(decision.sentence, dtype=np.float32)) & carried
+    return Decided(
+        sentence_labels=[tuple(t for j, t in enumerate(THEME_IDS) if row[j]) for row in sentence],
+        document_scores={t: round(float(best[j]), _DIGITS) for j, t in enumerate(THEME_IDS)},
+        document_labels=tuple(t for j, t in enumerate(THEME_IDS) if carried[j]),
+    )
 
 
 @dataclass(frozen=True)
@@ -38,6 +92,18 @@ class TaggedSentence:
             "scores": self.scores,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> TaggedSentence:
+        return cls(
+            data["start"],
+            data["end"],
+            data["text"],
+            data.get("section", "other"),
+            data.get("para"),
+            tuple(data.get("labels", ())),
+            dict(data.get("scores", {})),
+        )
+
 
 @dataclass(frozen=True)
 class TagResult:
@@ -49,24 +115,63 @@ class TagResult:
     labels: tuple[str, ...]
     scores: dict[str, float]
     sentences: tuple[TaggedSentence, ...]
-    text: str = field(default="", repr=False, compare=False)
+    settings: dict
+    warnings: tuple[str, ...] = ()
+    facts: dict | None = None
 
     def to_dict(self) -> dict:
-        return {
-            "doc_id": self.doc_id,
-            "path": self.path,
+        path, escaped = printable(self.path)
+        doc_id, _ = printable(self.doc_id)
+        record = {
+            "doc_id": doc_id,
+            "path": path,
+            **({"path_escaped": True} if escaped else {}),
             "sha256": self.sha256,
             "meta": self.meta,
+        }
+        if self.facts is not None:
+            record["facts"] = self.facts
+        record |= {
             "model": self.model,
+            "settings": self.settings,
             "labels": list(self.labels),
             "scores": self.scores,
             "sentences": [s.to_dict() for s in self.sentences],
         }
+        if self.warnings:
+            record["warnings"] = list(self.warnings)
+        return record
 
-    def evidence(self, theme: str, n: int = 3) -> list[TaggedSentence]:
-        """The best-scoring sentences that carry ``theme``."""
-        carrying = [s for s in self.sentences if theme in s.labels]
-        return sorted(carrying, key=lambda s: -s.scores[theme])[:n]
+    @classmethod
+    def from_dict(cls, data: dict) -> TagResult:
+        return cls(
+            doc_id=data["doc_id"],
+            path=data["path"],
+            sha256=data["sha256"],
+            meta=dict(data.get("meta") or {}),
+            model=dict(data.get("model") or {}),
+            labels=tuple(data["labels"]),
+            scores=dict(data.get("scores") or {}),
+            sentences=tuple(TaggedSentence.from_dict(s) for s in data.get("sentences", ())),
+            settings=dict(data.get("settings") or {}),
+            warnings=tuple(data.get("warnings", ())),
+            facts=data.get("facts"),
+        )
+
+    def evidence(self, theme_id: str, n: int = 3) -> list[TaggedSentence]:
+        """The best-scoring sentences that carry ``theme_id`` (a misspelt id is an error)."""
+        theme(theme_id)
+        carrying = [s for s in self.sentences if theme_id in s.labels]
+        return sorted(carrying, key=lambda s: -s.scores[theme_id])[:n]
+
+
+def as_raw_document(source: str | Path | RawDocument, max_size_mb: float) -> RawDocument:
+    """A document from a path, a string of text, or an already read document."""
+    if isinstance(source, RawDocument):
+        return source
+    if isinstance(source, Path) or _looks_like_path(source):
+        return read_document(source, max_size_mb)
+    return RawDocument("<text>", hashlib.sha256(source.encode()).hexdigest(), "string", source)
 
 
 def _looks_like_path(value: str) -> bool:
@@ -74,10 +179,12 @@ def _looks_like_path(value: str) -> bool:
 
 
 class Tagger:
+    """A loaded model and its decision rule; tags texts, files and segmented documents."""
+
     def __init__(self, model, threshold: float | None = None):
         self.model = model
-        self.threshold = threshold
-        self._thresholds = model.threshold_array(threshold)
+        self.decision = Decision.from_model(model, threshold)
+        self.settings = {"threshold": threshold}
 
     @classmethod
     def load(cls, path: str | Path | None = None, threshold: float | None = None) -> Tagger:
@@ -85,12 +192,19 @@ class Tagger:
 
         return cls(load_model(path), threshold)
 
+    def warm_up(self) -> Tagger:
+        """Load what the first document would otherwise pay for (spaCy, caches), so that
+        per-document time budgets measure documents, not start-up."""
+        self.tag("Warm up. The child was seen.")
+        return self
+
     @property
     def model_info(self) -> dict:
         return {
             "name": self.model.name,
             "type": self.model.type_name,
             "version": self.model.version,
+            "sha256": self.model.content_sha256,
         }
 
     def tag(
@@ -100,43 +214,37 @@ class Tagger:
         meta: dict | None = None,
         max_size_mb: float = DEFAULT_MAX_SIZE_MB,
     ) -> TagResult:
-        if isinstance(source, RawDocument):
-            raw = source
-        elif isinstance(source, Path) or _looks_like_path(source):
-            raw = read_document(source, max_size_mb)
-        else:
-            import hashlib
-
-            raw = RawDocument(
-                "<text>", hashlib.sha256(source.encode()).hexdigest(), "string", source
-            )
-        return next(self.tag_many([raw], [doc_id], [meta]))
+        return next(self.tag_many([source], [doc_id], [meta], max_size_mb))
 
     def tag_many(
         self,
-        raws: Iterable[RawDocument],
+        sources: Iterable[str | Path | RawDocument],
         doc_ids: Iterable[str | None] | None = None,
         metas: Iterable[dict | None] | None = None,
+        max_size_mb: float = DEFAULT_MAX_SIZE_MB,
     ) -> Iterator[TagResult]:
-        """Stream results, one document in memory at a time."""
+        """Stream results for paths, strings of text or read documents, one at a time."""
         from itertools import repeat
 
         from scr_nlp.segmenting import segment_many
 
+        raws = (as_raw_document(s, max_size_mb) for s in sources)
         for seg, doc_id, meta in zip(
             segment_many(raws), doc_ids or repeat(None), metas or repeat(None), strict=False
         ):
             yield self.tag_segmented(seg, doc_id, meta)
 
+    def score(self, seg: SegmentedDocument):
+        """Sentence scores (sentences x themes), each sentence with its neighbours as context."""
+        from scr_nlp.models.base import with_neighbours
+
+        return self.model.predict_proba(with_neighbours([s.text for s in seg.sentences]))
+
     def tag_segmented(
         self, seg: SegmentedDocument, doc_id: str | None = None, meta: dict | None = None
     ) -> TagResult:
-        from scr_nlp.models.base import with_neighbours
-
-        sents = seg.sentences
-        inputs = with_neighbours([s.text for s in sents])
-        scores = self.model.predict_proba(inputs)
-        carried = scores >= self._thresholds
+        scores = self.score(seg)
+        decided = decide(scores, self.decision)
         tagged = tuple(
             TaggedSentence(
                 s.start,
@@ -144,16 +252,11 @@ class Tagger:
                 s.text,
                 s.section,
                 s.para,
-                tuple(t for j, t in enumerate(THEME_IDS) if carried[i, j]),
+                decided.sentence_labels[i],
                 {t: round(float(scores[i, j]), _DIGITS) for j, t in enumerate(THEME_IDS)},
             )
-            for i, s in enumerate(sents)
+            for i, s in enumerate(seg.sentences)
         )
-        doc_scores = {
-            t: round(float(scores[:, j].max()) if len(sents) else 0.0, _DIGITS)
-            for j, t in enumerate(THEME_IDS)
-        }
-        labels = tuple(t for j, t in enumerate(THEME_IDS) if len(sents) and carried[:, j].any())
         path = seg.raw.path
         return TagResult(
             doc_id=doc_id or (Path(path).stem if path != "<text>" else "text"),
@@ -161,8 +264,9 @@ class Tagger:
             sha256=seg.raw.sha256,
             meta=dict(meta or {}),
             model=self.model_info,
-            labels=labels,
-            scores=doc_scores,
+            labels=decided.document_labels,
+            scores=decided.document_scores,
             sentences=tagged,
-            text=seg.raw.text,
+            settings=self.settings,
+            warnings=seg.raw.warnings,
         )

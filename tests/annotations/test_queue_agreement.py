@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from scr_nlp.agreement import agreement_from_files, cohen_kappa, krippendorff_alpha
+from scr_nlp.annotations.agreement import agreement_from_files, cohen_kappa, krippendorff_alpha
 from scr_nlp.annotations.exports import write_tasks
 from scr_nlp.annotations.formats import read_annotations
 from scr_nlp.annotations.queue import build_queue
@@ -22,47 +22,108 @@ def docs(tmp_path):
     return folder
 
 
+def _annotate(fmt: str, path, decide):
+    """What each tool hands back after an annotator worked through the tasks, in the shape
+    its documentation shows; ``decide(task_text, suggested_names)`` gives the chosen theme
+    names (readable names, as the tasks show them)."""
+    from scr_nlp.taxonomy import THEMES
+
+    by_name = {t.name: t.id for t in THEMES}
+    by_id = {t.id: t.name for t in THEMES}
+    if fmt == "labelstudio":
+        tasks = json.loads(path.read_text())
+        for i, task in enumerate(tasks, start=1):
+            suggested = task["predictions"][0]["result"][0]["value"]["choices"]
+            chosen = decide(task["data"]["text"], suggested)
+            task |= {
+                "id": i,
+                "annotations": [
+                    {
+                        "id": 100 + i,
+                        "completed_by": 1,
+                        "result": [
+                            {
+                                "id": f"r{i}",
+                                "type": "choices",
+                                "value": {"choices": chosen},
+                                "origin": "manual",
+                                "to_name": "text",
+                                "from_name": "themes",
+                            }
+                        ]
+                        if chosen
+                        else [],
+                        "was_cancelled": False,
+                    }
+                ],
+            }
+        path.write_text(json.dumps(tasks))
+        return
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    for i, row in enumerate(rows):
+        if fmt == "prodigy":  # db-out: the task with the annotator's answer
+            chosen = decide(row["text"], [by_id[x] for x in row["accept"]])
+            row |= {"accept": [by_name[c] for c in chosen], "answer": "accept",
+                    "_view_id": "choice", "_input_hash": i, "_task_hash": i}  # fmt: skip
+        elif fmt == "doccano":  # export of a text-classification project: label texts
+            row |= {"id": i + 1, "label": decide(row["text"], row["meta"]["suggested"])}
+        else:
+            row["labels"] = [by_name[c] for c in decide(row["text"], [by_id[x] for x in row["suggested"]])]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
 @pytest.mark.parametrize("fmt", ["prodigy", "labelstudio", "doccano", "jsonl"])
-def test_queue_round_trips_through_import(models_home, docs, tmp_path, fmt):
+def test_queue_round_trips_through_each_tool(models_home, docs, tmp_path, fmt):
     items = build_queue([docs], n=4, strategy="uncertainty")
     assert len(items) == 4
-    assert items == sorted(items, key=lambda x: -x["priority"])
-    out = write_tasks(items, fmt, tmp_path / f"tasks.{fmt}")
-    if (
-        fmt == "labelstudio"
-    ):  # an annotator accepting the suggestion turns a prediction into an annotation
-        tasks = json.loads(out.read_text())
-        for task in tasks:
-            task["annotations"] = task.pop("predictions")
-        out.write_text(json.dumps(tasks))
-    back = read_annotations(out)
-    assert [(a.text, a.labels) for a in back.annotations] == [
-        (x["text"], tuple(x["suggested"])) for x in items
-    ]
+    assert [x.priority for x in items] == sorted((x.priority for x in items), reverse=True)
+    assert all(x.before or x.after for x in items)  # annotators see the neighbours
+    written = write_tasks(items, fmt, tmp_path / f"tasks.{fmt}")
+    path = written[0]
+    if fmt == "labelstudio":
+        config = written[1].read_text()
+        assert '<Choices name="themes" toName="text" choice="multiple"' in config
+        assert 'value="Child not seen or heard"' in config
+    # Exported untouched, the tasks hold suggestions only: nothing is read as an annotation.
+    untouched = read_annotations(path)
+    assert untouched.annotations == [] and untouched.not_annotated == 4
+    # The annotator corrects the first task and accepts the others as suggested.
+    first = items[0].text
+    _annotate(fmt, path, lambda text, suggested: ["Agency missing from joint work"] if text == first else suggested)
+    back = read_annotations(path)
+    expected = [(x.text, ("agency_absence",) if x.text == first else x.suggested) for x in items]
+    assert [(a.text, a.labels) for a in back.annotations] == expected
+
+
+def test_retrain_refuses_untouched_tasks(models_home, docs, tmp_path):
+    from scr_nlp.annotations.retrain import retrain
+    from scr_nlp.errors import DataError
+
+    path = write_tasks(build_queue([docs], n=3), "labelstudio", tmp_path / "tasks.json")[0]
+    with pytest.raises(DataError, match="no annotations to import.*3 task"):
+        retrain([path])
 
 
 def test_diversity_and_disagreement(models_home, docs):
     diverse = build_queue([docs], n=3, strategy="diversity")
-    assert len({x["text"] for x in diverse}) == 3
+    assert len({x.text for x in diverse}) == 3
     from scr_nlp.errors import ModelError
 
-    with pytest.raises(ModelError, match="second model"):
+    with pytest.raises(ModelError, match="second learned model"):
         build_queue([docs], n=3, strategy="disagreement")
-    import shutil
-
     from scr_nlp.models.keyword import KeywordThemeClassifier
     from scr_nlp.models.store import ThemeModel, save_model
     from scr_nlp.taxonomy import THEME_IDS
 
-    save_model(
+    rules = save_model(
         ThemeModel(KeywordThemeClassifier(), {t: 0.5 for t in THEME_IDS}, {"type": "keyword"}),
         models_home / "rules",
     )
-    items = build_queue(
-        [docs], n=3, strategy="disagreement", second_model=str(models_home / "rules")
-    )
-    assert items[0]["priority"] >= items[-1]["priority"]
-    shutil.rmtree(models_home / "rules")
+    with pytest.raises(ModelError):  # a rules model is not a second learned model
+        build_queue([docs], n=3, strategy="disagreement")
+    items = build_queue([docs], n=3, strategy="disagreement", second_model=str(rules))
+    assert [x.priority for x in items] == sorted((x.priority for x in items), reverse=True)
+    assert "differ by" in items[0].reason
 
 
 def test_kappa_and_alpha_known_answers():

@@ -39,18 +39,27 @@ def _annotations(tmp_path):
     return path
 
 
-def test_retrain_promotes_only_when_asked_and_not_worse(models_home, tiny_corpus, tmp_path):
+def test_retrain_compares_like_with_like_and_promotes_only_when_asked(models_home, tiny_corpus, tmp_path):
     path = _annotations(tmp_path)
     report = retrain([path], out=models_home / "candidate", corpus=tiny_corpus)
-    assert not report["promoted"] and "--promote was not given" in report["why_not_promoted"]
-    assert default_name(models_home) == "tiny"
-    assert (models_home / "candidate" / "retrain_report.md").exists()
     assert report["data_changes"]["imported"] == 16
-    assert set(report["before"]) == set(report["after"])
+    assert not report["promoted"] and default_name() == "tiny"
+    # without and with the annotations: same type, configuration and seed
+    without = json.loads((models_home / "candidate-without-annotations" / "meta.json").read_text())
+    with_ = json.loads((models_home / "candidate" / "meta.json").read_text())
+    assert without["config"] == with_["config"] and without["seed"] == with_["seed"]
+    assert without["training_data"]["sha256"] != with_["training_data"]["sha256"]
+    assert set(report["scores"]) == {"current_default", "without_annotations", "with_annotations"}
+    held = report["scores"]["with_annotations"]["annotations_heldout"]["sentence"]["per_theme"]
+    assert all("support" in v for v in held.values())
+    markdown = (models_home / "candidate" / "retrain_report.md").read_text()
+    assert "too few to judge" in markdown
+    assert markdown.rstrip().endswith(report["next_command"])
+    if report["passes_promotion_rule"]:
+        assert report["next_command"].startswith("scr-nlp models use candidate")
     report = retrain(
         [path], out=models_home / "candidate2", corpus=tiny_corpus, promote=True, tolerance=1.0
     )
-    assert report["promoted"]
-    assert default_name(models_home) == "candidate2"
+    assert report["promoted"] and default_name() == "candidate2"
     assert json.loads((models_home / "default.json").read_text())["previous"] == "tiny"
     assert (models_home / "tiny" / "meta.json").exists()  # the previous default is kept

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from scr_nlp.models.config import KeywordConfig, LinearConfig, TransformerConfig
-from scr_nlp.models.evaluation import label_matrix
 from scr_nlp.models.keyword import KeywordThemeClassifier
 from scr_nlp.models.linear import LinearThemeClassifier, mark_negation
+from scr_nlp.models.metrics import label_matrix
 from scr_nlp.models.store import ThemeModel, load_model, save_model
 from scr_nlp.models.transformer import TransformerThemeClassifier
 from scr_nlp.taxonomy import THEME_IDS

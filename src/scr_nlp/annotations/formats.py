@@ -16,12 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scr_nlp.errors import DataError, InputNotFoundError
-from scr_nlp.taxonomy import THEME_IDS
+from scr_nlp.taxonomy import THEME_IDS, THEMES
 
 FORMATS = ("corpus", "prodigy", "labelstudio", "doccano", "csv")
 _SPLIT_LABELS = re.compile(r"[;,|]")
-# Readable names some teams use in their tools, mapped to theme ids.
-_ALIASES = {t.lower(): t for t in THEME_IDS} | {t.replace("_", " "): t for t in THEME_IDS}
+# Theme ids, their readable names (what exported tasks show) and id-with-spaces.
+_ALIASES = (
+    {t.lower(): t for t in THEME_IDS}
+    | {t.replace("_", " "): t for t in THEME_IDS}
+    | {t.name.lower(): t.id for t in THEMES}
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class ReadResult:
     format: str
     annotations: list[Annotation] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Tasks that came back without an annotator's decision (suggestions only).
+    not_annotated: int = 0
 
 
 def detect_format(path: Path) -> str:
@@ -62,8 +68,8 @@ def detect_format(path: Path) -> str:
         return "prodigy"
     if "data" in record and ("annotations" in record or "completions" in record):
         return "labelstudio"
-    if "label" in record or "labels" in record:
-        return "doccano"
+    if "label" in record or "labels" in record or ("text" in record and "meta" in record):
+        return "doccano"  # an unlabelled Doccano record has only text and meta
     raise DataError(
         f"{path}:1: unrecognised annotation record with keys {sorted(record)}; expected corpus, "
         "Prodigy (accept/answer), Label Studio (data/annotations), Doccano (text/label) or CSV"
@@ -72,7 +78,7 @@ def detect_format(path: Path) -> str:
 
 def _normalise_labels(raw, where: str, problems: list[str]) -> tuple[str, ...] | None:
     if isinstance(raw, str):
-        raw = [x for x in _SPLIT_LABELS.split(raw) if x.strip()]
+        raw = [x for x in _SPLIT_LABELS.split(raw) if x.strip()] if raw.lower() not in _ALIASES else [raw]
     if not isinstance(raw, list):
         problems.append(f"{where}: labels must be a list or a delimited string, got {raw!r}")
         return None
@@ -135,7 +141,10 @@ def read_annotations(path: str | Path, fmt: str | None = None) -> ReadResult:
     elif fmt == "prodigy":
         for number, record in _jsonl(path, problems):
             where = f"{path}:{number}"
-            if record.get("answer", "accept") != "accept":
+            if "answer" not in record:
+                result.not_annotated += 1  # a task exported before anyone answered it
+                continue
+            if record["answer"] != "accept":
                 continue  # rejected or ignored tasks carry no labels to learn from
             text = _check_text(record.get("text"), where, problems)
             labels = _normalise_labels(record.get("accept", []), where, problems)
@@ -148,10 +157,12 @@ def read_annotations(path: str | Path, fmt: str | None = None) -> ReadResult:
     elif fmt == "doccano":
         for number, record in _jsonl(path, problems):
             where = f"{path}:{number}"
+            raw_labels = record.get("label", record.get("labels"))
+            if raw_labels is None:
+                result.not_annotated += 1  # a task nobody has labelled yet
+                continue
             text = _check_text(record.get("text"), where, problems)
-            labels = _normalise_labels(
-                record.get("label", record.get("labels", [])), where, problems
-            )
+            labels = _normalise_labels(raw_labels, where, problems)
             if text is not None and labels is not None:
                 add(Annotation(text, labels, str(path), number, str(record.get("annotator", ""))))
     elif fmt == "labelstudio":
@@ -179,20 +190,43 @@ def _read_labelstudio(path: Path, result: ReadResult) -> None:
         if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
             result.problems.append(f"{where}: expected an object with 'data'")
             continue
+        annotations = task.get("annotations") or task.get("completions") or []
+        if not annotations:
+            result.not_annotated += 1  # predictions alone are suggestions, not annotations
+            continue
         sentence = _check_text(task["data"].get("text"), where, result.problems)
-        for annotation in task.get("annotations") or task.get("completions") or []:
+        for annotation in annotations:
+            if not isinstance(annotation, dict):
+                result.problems.append(f"{where}: an annotation is not an object")
+                continue
             if annotation.get("was_cancelled"):
                 continue
-            chosen: list[str] = []
-            for item in annotation.get("result", []):
-                if item.get("type") == "choices":
-                    chosen += item.get("value", {}).get("choices", [])
+            chosen = _labelstudio_choices(annotation.get("result"), where, result.problems)
+            if chosen is None:
+                continue
             labels = _normalise_labels(chosen, where, result.problems)
             if sentence is not None and labels is not None:
                 annotator = str(annotation.get("completed_by", ""))
                 result.annotations.append(
                     Annotation(sentence, labels, str(path), number, annotator)
                 )
+
+
+def _labelstudio_choices(items, where: str, problems: list[str]) -> list[str] | None:
+    """The choices of one Label Studio annotation; a malformed result is a problem, never
+    silently "no theme". An empty result list is an annotator's "none of these"."""
+    if not isinstance(items, list):
+        problems.append(f"{where}: annotation 'result' must be a list, got {items!r}")
+        return None
+    chosen: list[str] = []
+    for item in items:
+        value = item.get("value") if isinstance(item, dict) else None
+        if not isinstance(value, dict) or "choices" not in value:
+            problems.append(f"{where}: result item has no value.choices: {item!r}")
+            return None
+        choices = value["choices"]
+        chosen += [choices] if isinstance(choices, str) else list(choices)
+    return chosen
 
 
 def _read_csv(path: Path, result: ReadResult) -> None:

@@ -22,10 +22,9 @@ from pathlib import Path
 
 from scr_nlp.annotations.formats import Annotation, ReadResult
 from scr_nlp.corpus.io import CorpusDocument, labelled_sentences, load_documents, write_documents
+from scr_nlp.textkeys import NearDuplicateIndex, sentence_key
 
 HOLDOUT_SHARE = 0.2
-NEAR_DUPLICATE_JACCARD = 0.85
-SET_ROOT = Path("annotations") / "sets"
 
 
 @dataclass
@@ -45,22 +44,15 @@ class AnnotationSet:
         return self.directory / "heldout.jsonl"
 
 
-def sentence_key(text: str) -> str:
-    """Case, punctuation and spacing do not make a different sentence; numbers do."""
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
-
-
-def _shingles(key: str) -> set[str]:
-    words = key.split()
-    return {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
-
-
 def _is_heldout(key: str, seed: int) -> bool:
     digest = hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()
     return int(digest[:8], 16) / 0xFFFFFFFF < HOLDOUT_SHARE
 
 
-def next_set_dir(root: Path = SET_ROOT) -> Path:
+def next_set_dir(root: Path | None = None) -> Path:
+    from scr_nlp.settings import get_settings
+
+    root = root or get_settings().annotations_dir
     root.mkdir(parents=True, exist_ok=True)
     numbers = [
         int(p.name.split("-")[1]) for p in root.glob("set-*") if p.name.split("-")[1].isdigit()
@@ -143,17 +135,12 @@ def build_annotation_set(
                 )
 
     # 3. Near duplicates among the new annotations: keep the first.
-    kept_shingles: list[set[str]] = []
+    kept = NearDuplicateIndex()
     for key in sorted(candidates):
-        grams = _shingles(key)
-        if any(
-            len(grams & g) / len(grams | g) >= NEAR_DUPLICATE_JACCARD
-            for g in kept_shingles
-            if grams & g
-        ):
+        if kept.matches(key):
             counts["near_duplicates"] += 1
             continue
-        kept_shingles.append(grams)
+        kept.add(key)
         a = candidates[key]
         (out.heldout if _is_heldout(key, seed) else out.kept).append(a)
     counts["conflicts"] = len(out.conflicts)

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scr_nlp.errors import DataError
+from scr_nlp.models.base import SentenceInput, with_neighbours
 from scr_nlp.taxonomy import THEME_IDS
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "corpus" / "scr_corpus.jsonl"
 SPLITS = ("train", "dev", "test")
 
 
@@ -43,20 +43,24 @@ class CorpusDocument:
 
 @dataclass(frozen=True)
 class LabelledSentence:
-    """A segmented sentence with gold labels and its neighbours, ready for a model."""
+    """A sentence with gold labels and its neighbours (``input``), ready for a model."""
 
     doc_id: str
-    text: str
-    prev_text: str
-    next_text: str
+    input: SentenceInput
     labels: tuple[str, ...]
     hard_negative: bool
     start: int
     end: int
 
+    @property
+    def text(self) -> str:
+        return self.input.text
+
 
 def corpus_path(path: str | Path | None) -> Path:
-    path = Path(path) if path else DEFAULT_CORPUS
+    from scr_nlp.settings import get_settings
+
+    path = Path(path) if path else get_settings().corpus_path
     if not path.exists():
         raise DataError(f"{path}: corpus file not found (build it with `make corpus`)")
     return path
@@ -117,7 +121,8 @@ def labelled_sentences(docs: list[CorpusDocument]) -> list[LabelledSentence]:
     for doc, seg in zip(docs, segment_many(raws), strict=True):
         sents = seg.sentences
         spans = sorted(doc.spans, key=lambda s: s["start"])
-        for i, sent in enumerate(sents):
+        inputs = with_neighbours([s.text for s in sents])
+        for sent, sentence_input in zip(sents, inputs, strict=True):
             labels: set[str] = set()
             hard = False
             for span in spans:
@@ -129,9 +134,7 @@ def labelled_sentences(docs: list[CorpusDocument]) -> list[LabelledSentence]:
             out.append(
                 LabelledSentence(
                     doc_id=doc.doc_id,
-                    text=sent.text,
-                    prev_text=sents[i - 1].text if i else "",
-                    next_text=sents[i + 1].text if i + 1 < len(sents) else "",
+                    input=sentence_input,
                     labels=tuple(t for t in THEME_IDS if t in labels),
                     hard_negative=hard and not labels,
                     start=sent.start,

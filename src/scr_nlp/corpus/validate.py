@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from scr_nlp.corpus.io import SPLITS, CorpusDocument, corpus_path, iter_documents
-from scr_nlp.corpus.sources import AGE_BANDS, GENRES, OUTCOMES, REGIONS, REVIEW_TYPES, YEAR_RANGE
+from scr_nlp.corpus.schema import AGE_BANDS, GENRES, OUTCOMES, REGIONS, REVIEW_TYPES, YEAR_RANGE
 from scr_nlp.errors import DataError
 from scr_nlp.taxonomy import THEME_IDS
 
 _MIN_DUP_WORDS = 8
-_NEAR_DUP_JACCARD = 0.85
 
 
 @dataclass(frozen=True)
@@ -132,61 +130,48 @@ def _check_boundaries(docs: list[CorpusDocument], segmented, path: Path) -> list
     return out
 
 
-def normalise_sentence(text: str) -> str:
-    return " ".join(re.findall(r"[a-z]+", text.lower()))
-
-
 def _check_duplicates(docs: list[CorpusDocument], segmented, path: Path) -> list[Problem]:
-    by_norm: dict[str, list[tuple[str, str | None, str]]] = defaultdict(list)
-    shingles: dict[int, set[str]] = {}
+    """The same or a near-identical sentence in two documents: an error across splits
+    (it would leak between train and test), a warning within one."""
+    from scr_nlp.textkeys import NearDuplicateIndex, sentence_key
+
+    by_key: dict[str, list[tuple[str, str | None, str]]] = defaultdict(list)
+    index = NearDuplicateIndex()
     owners: list[tuple[str, str | None, str]] = []
+    out = []
     for doc, seg in zip(docs, segmented, strict=True):
         for sent in seg.sentences:
-            norm = normalise_sentence(sent.text)
-            words = norm.split()
-            if len(words) < _MIN_DUP_WORDS:
+            key = sentence_key(sent.text)
+            if len(key.split()) < _MIN_DUP_WORDS:
                 continue
-            by_norm[norm].append((doc.doc_id, doc.split, sent.text))
-            owners.append((doc.doc_id, doc.split, sent.text))
-            shingles[len(owners) - 1] = {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
-    out = []
-    for occurrences in by_norm.values():
-        docs_ = sorted({o[0] for o in occurrences})
-        if len(docs_) < 2:
-            continue
-        splits = {o[1] for o in occurrences}
-        level = "error" if len(splits) > 1 else "warning"
-        out.append(
-            Problem(
-                level,
-                str(path),
-                f"sentence repeated in {docs_} ({sorted(map(str, splits))}): {occurrences[0][2][:80]!r}",
-            )
-        )
-    # Near duplicates: candidate pairs share an uncommon word trigram.
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, grams in shingles.items():
-        for g in grams:
-            index[g].append(i)
-    seen: set[tuple[int, int]] = set()
-    for members in index.values():
-        if len(members) > 40:
-            continue
-        for a_pos, a in enumerate(members):
-            for b in members[a_pos + 1 :]:
-                if owners[a][0] == owners[b][0] or (a, b) in seen:
-                    continue
-                seen.add((a, b))
-                sa, sb = shingles[a], shingles[b]
-                jaccard = len(sa & sb) / len(sa | sb)
-                if _NEAR_DUP_JACCARD <= jaccard < 1.0:
-                    cross_split = owners[a][1] != owners[b][1]
+            owner = (doc.doc_id, doc.split, sent.text)
+            if key in by_key:
+                by_key[key].append(owner)
+                continue
+            for i, score in index.matches(key):
+                other = owners[i]
+                if other[0] != doc.doc_id and score < 1.0:
                     out.append(
                         Problem(
-                            "error" if cross_split else "warning",
+                            "error" if other[1] != doc.split else "warning",
                             str(path),
-                            f"near-duplicate sentences in {owners[a][0]} and {owners[b][0]} "
-                            f"(jaccard {jaccard:.2f}): {owners[a][2][:60]!r}",
+                            f"near-duplicate sentences in {other[0]} and {doc.doc_id} "
+                            f"(jaccard {score:.2f}): {other[2][:60]!r}",
                         )
                     )
+            by_key[key].append(owner)
+            index.add(key)
+            owners.append(owner)
+    for occurrences in by_key.values():
+        doc_ids = sorted({o[0] for o in occurrences})
+        if len(doc_ids) < 2:
+            continue
+        splits = {o[1] for o in occurrences}
+        out.append(
+            Problem(
+                "error" if len(splits) > 1 else "warning",
+                str(path),
+                f"sentence repeated in {doc_ids} ({sorted(map(str, splits))}): {occurrences[0][2][:80]!r}",
+            )
+        )
     return out

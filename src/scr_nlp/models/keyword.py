@@ -12,10 +12,11 @@ from pathlib import Path
 
 from scr_nlp.models.base import SentenceInput, ThemeClassifier
 from scr_nlp.models.config import KeywordConfig
-from scr_nlp.models.keyword_rules import GUARDS, NEG, RULES
+from scr_nlp.models.keyword_rules import GUARDS, RULES
+from scr_nlp.models.negation import NEGATION_PATTERN
 from scr_nlp.taxonomy import THEME_IDS, check_theme_ids
 
-_NEGATION = re.compile(rf"\b{NEG}\b", re.I)
+_NEGATION = re.compile(NEGATION_PATTERN, re.I)
 
 
 class KeywordThemeClassifier(ThemeClassifier):

@@ -7,8 +7,6 @@ recommendation or double negation guard applies. Edit freely: this file is the m
 
 from __future__ import annotations
 
-NEG = r"(?:not|never|no|n't|neither|nor|without|failed to|did not|was not|were not)"
-
 RULES: dict[str, list[tuple[str, float]]] = {
     "child_not_seen": [
         (

@@ -9,27 +9,10 @@ from pathlib import Path
 
 from scr_nlp.models.base import SentenceInput, ThemeClassifier
 from scr_nlp.models.config import LinearConfig
+from scr_nlp.models.negation import is_negation
 from scr_nlp.taxonomy import THEME_IDS
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
-_NEGATION_CUES = frozenset(
-    [
-        "not",
-        "no",
-        "never",
-        "neither",
-        "nor",
-        "without",
-        "none",
-        "nobody",
-        "nothing",
-        "cannot",
-        "unable",
-        "failed",
-        "lack",
-        "absence",
-    ]
-)
 _SCOPE_END = frozenset('.,;:!?()"')
 _NEGATION_SCOPE = 4
 
@@ -43,7 +26,7 @@ def mark_negation(text: str) -> str:
         if token in _SCOPE_END:
             scope = 0
             out.append(token)
-        elif token in _NEGATION_CUES or token.endswith("n't"):
+        elif is_negation(token):
             scope = _NEGATION_SCOPE
             out.append(token)
         elif scope:

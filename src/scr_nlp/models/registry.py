@@ -17,6 +17,8 @@ class ModelType:
     version: str
     classifier: str  # "module:Class", imported only when used
     config: str
+    # "learned" types are trained from labelled sentences; "rules" types are written by hand.
+    kind: str = "learned"
 
     @property
     def registered_name(self) -> str:
@@ -54,6 +56,7 @@ MODEL_TYPES: dict[str, ModelType] = {
             "v1",
             "scr_nlp.models.keyword:KeywordThemeClassifier",
             "scr_nlp.models.config:KeywordConfig",
+            kind="rules",
         ),
     )
 }
@@ -69,3 +72,38 @@ def get_model_type(name: str, version: str | None = None) -> ModelType:
             f"(it reads {model_type.version!r}); retrain the model or install a matching scr-nlp"
         )
     return model_type
+
+
+def parse_config_overrides(name: str, values: dict[str, str]) -> dict:
+    """Typed config overrides from ``KEY=VALUE`` strings, checked against the type's config."""
+    from dataclasses import fields
+
+    from scr_nlp.errors import UsageError
+
+    config_cls = get_model_type(name).load_config_class()
+    known = {f.name: f for f in fields(config_cls)}
+    out: dict = {}
+    for key, raw in values.items():
+        if key not in known:
+            raise UsageError(f"{name} has no setting {key!r}; settings: {', '.join(sorted(known))}")
+        default = getattr(config_cls(), key)
+        try:
+            if isinstance(default, bool):
+                if raw.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                    raise ValueError(raw)
+                out[key] = raw.lower() in ("true", "1", "yes")
+            elif isinstance(default, int | float | str):
+                out[key] = type(default)(raw)
+            elif isinstance(default, tuple):
+                out[key] = tuple(type(default[0])(x) for x in raw.split(","))
+            else:
+                out[key] = raw
+        except ValueError:
+            raise UsageError(
+                f"{name} setting {key}: {raw!r} is not a {type(default).__name__}"
+            ) from None
+    try:
+        config_cls(**out)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"{name} settings: {exc}") from None
+    return out

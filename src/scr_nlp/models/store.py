@@ -1,8 +1,11 @@
 """Model directories: save with hashes, metadata and a model card; load with checks.
 
 A model directory holds ``meta.json`` (type and version, the taxonomy in order,
-thresholds, config, seed, library versions, training-data hash, metrics, and the
-sha256 of every weight file), ``MODEL_CARD.md`` and weights in safe formats.
+sentence and document thresholds, config, seed, library versions, training-data
+hash, metrics, the sha256 of every weight file, and ``content_sha256``: one hash
+over all of that), ``MODEL_CARD.md`` and weights in safe formats. Loading refuses a
+directory whose weights or meta.json changed after saving; every tag record names
+the model by its ``content_sha256``.
 """
 
 from __future__ import annotations
@@ -10,29 +13,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import platform
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from scr_nlp.errors import ModelError
+from scr_nlp.errors import ModelError, TaxonomyMismatchError
 from scr_nlp.models.config import config_from_dict, config_to_dict
 from scr_nlp.models.registry import get_model_type
-from scr_nlp.taxonomy import (
-    CODEBOOK_VERSION,
-    THEME_IDS,
-    THEMES,
-    TaxonomyMismatchError,
-    check_theme_ids,
-)
+from scr_nlp.taxonomy import CODEBOOK_VERSION, THEME_IDS, THEMES, check_theme_ids
 
 FORMAT_VERSION = 1
-REPO_MODELS = Path(__file__).resolve().parents[3] / "models"
-
-
-def models_dir() -> Path:
-    return Path(os.environ.get("SCR_NLP_MODELS", REPO_MODELS))
 
 
 def sha256_file(path: Path) -> str:
@@ -45,12 +36,17 @@ def sha256_file(path: Path) -> str:
 
 @dataclass
 class ThemeModel:
-    """A fitted classifier with its thresholds and metadata: what tagging uses."""
+    """A fitted classifier with its thresholds and metadata: what tagging uses.
+
+    ``thresholds`` apply to sentence scores; ``document_thresholds`` (never lower) to a
+    document's best sentence score (see ``scr_nlp.tagging.Decision``).
+    """
 
     classifier: object
     thresholds: dict[str, float]
     meta: dict
     path: Path | None = None
+    document_thresholds: dict[str, float] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -64,15 +60,12 @@ class ThemeModel:
     def version(self) -> str:
         return self.meta["version"]
 
+    @property
+    def content_sha256(self) -> str | None:
+        return self.meta.get("content_sha256")
+
     def predict_proba(self, sentences):
         return self.classifier.predict_proba(sentences)
-
-    def threshold_array(self, override: float | None = None):
-        import numpy as np
-
-        if override is not None:
-            return np.full(len(THEME_IDS), override, dtype=np.float32)
-        return np.array([self.thresholds[t] for t in THEME_IDS], dtype=np.float32)
 
 
 def library_versions() -> dict[str, str]:
@@ -113,10 +106,15 @@ def save_model(model: ThemeModel, directory: Path) -> Path:
         "taxonomy": [t.__dict__ for t in THEMES],
         "codebook_version": CODEBOOK_VERSION,
         "thresholds": {t: round(float(model.thresholds[t]), 6) for t in THEME_IDS},
+        "document_thresholds": {
+            t: round(max(float(model.thresholds[t]), float(model.document_thresholds.get(t, 0))), 6)
+            for t in THEME_IDS
+        },
         "config": config_to_dict(model.classifier.config),
         "versions": library_versions(),
         "files": {name: sha256_file(tmp / name) for name in sorted(files)},
     }
+    meta["content_sha256"] = content_hash(meta)
     (tmp / "meta.json").write_text(
         json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -127,22 +125,16 @@ def save_model(model: ThemeModel, directory: Path) -> Path:
         shutil.rmtree(directory)
     tmp.rename(directory)
     model.meta, model.path = meta, directory
+    model.document_thresholds = dict(meta["document_thresholds"])
     return directory
 
 
-def resolve_model_path(path: str | Path | None) -> Path:
-    if path is not None:
-        candidate = Path(path)
-        if not candidate.exists() and (models_dir() / str(path)).exists():
-            candidate = models_dir() / str(path)
-        return candidate
-    default_file = models_dir() / "default.json"
-    if not default_file.exists():
-        raise ModelError(
-            f"no default model: {default_file} is missing (run `make models` or pass --model)"
-        )
-    name = json.loads(default_file.read_text())["default"]
-    return models_dir() / name
+def content_hash(meta: dict) -> str:
+    """One hash over everything that defines the model: meta.json (which lists the sha256
+    of every weight file) without this hash itself."""
+    body = {k: v for k, v in meta.items() if k != "content_sha256"}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def read_meta(directory: Path) -> dict:
@@ -161,6 +153,11 @@ def read_meta(directory: Path) -> dict:
 
 
 def verify_files(directory: Path, meta: dict) -> None:
+    if meta.get("content_sha256") != content_hash(meta):
+        raise ModelError(
+            f"{directory}: meta.json does not match its content hash (edited or corrupted "
+            "after saving); refusing to load it"
+        )
     files = meta.get("files") or {}
     if not files:
         raise ModelError(f"{directory}: meta.json lists no weight files")
@@ -176,6 +173,9 @@ def verify_files(directory: Path, meta: dict) -> None:
 
 
 def load_model(path: str | Path | None = None) -> ThemeModel:
+    """Load a model by directory or name (default: the default model), verifying it first."""
+    from scr_nlp.models.catalog import resolve_model_path
+
     directory = resolve_model_path(path)
     meta = read_meta(directory)
     try:
@@ -190,4 +190,5 @@ def load_model(path: str | Path | None = None) -> ThemeModel:
         raise ModelError(f"{directory}: invalid config in meta.json: {exc}") from None
     classifier = model_type.load_class().load_weights(directory, config)
     thresholds = {t: float(meta["thresholds"][t]) for t in THEME_IDS}
-    return ThemeModel(classifier, thresholds, meta, directory)
+    document = {t: float(v) for t, v in (meta.get("document_thresholds") or {}).items()}
+    return ThemeModel(classifier, thresholds, meta, directory, document)

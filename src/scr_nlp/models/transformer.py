@@ -60,6 +60,9 @@ class TransformerThemeClassifier(ThemeClassifier):
         )
 
     def fit(self, sentences, labels, progress=None):
+        from scr_nlp.settings import offline_environment
+
+        offline_environment()
         import numpy as np
         import torch
         from datasets import Dataset
@@ -158,6 +161,9 @@ class TransformerThemeClassifier(ThemeClassifier):
 
     @classmethod
     def load_weights(cls, directory: Path, config: TransformerConfig) -> TransformerThemeClassifier:
+        from scr_nlp.settings import offline_environment
+
+        offline_environment()
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 

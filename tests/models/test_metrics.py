@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scr_nlp.models.evaluation import choose_thresholds, evaluate_scores, label_matrix
+from scr_nlp.models.metrics import choose_thresholds, evaluate_scores, label_matrix
 from scr_nlp.taxonomy import THEME_IDS
 
 

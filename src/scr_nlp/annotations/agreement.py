@@ -88,7 +88,7 @@ def agreement_from_files(paths, skip_invalid: bool = False) -> dict:
     from pathlib import Path
 
     from scr_nlp.annotations.formats import load_annotation_files
-    from scr_nlp.annotations.merge import sentence_key
+    from scr_nlp.textkeys import sentence_key
 
     results = load_annotation_files([Path(p) for p in paths], skip_invalid)
     per_file: list[dict[str, tuple[str, ...]]] = []

@@ -1,5 +1,8 @@
 """Parse corpus source files: the annotated markup the team writes documents in.
 
+Corpus tooling, not part of the installed package: ``build.py`` and ``check_source.py``
+import it with ``corpus/tools`` and ``src`` on the path.
+
 A source file is a front-matter block then prose; a labelled sentence is wrapped
 as ``[[theme_a+theme_b: The sentence.]]`` and a hard negative (theme vocabulary,
 no failing) as ``[[-: The sentence.]]``. Parsing strips the markup and returns the
@@ -13,50 +16,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scr_nlp.corpus.schema import AGE_BANDS, GENRES, OUTCOMES, REVIEW_TYPES, YEAR_RANGE
+from scr_nlp.errors import SourceError
 from scr_nlp.taxonomy import THEME_IDS
-
-GENRES = (
-    "overview_introduction",
-    "overview_chronology",
-    "overview_appraisal",
-    "overview_findings",
-    "overview_learning",
-    "overview_recommendations",
-    "executive_summary",
-    "cspr",
-    "rapid_review",
-    "national_analysis",
-    "inspectorate_report",
-    "news",
-    "child_practice_review",
-    "domestic_homicide_review",
-    "safeguarding_adults_review",
-    "coroner_report",
-    "learning_briefing",
-)
-OUTCOMES = ("death", "serious_harm")
-AGE_BANDS = ("under_1", "1_to_5", "6_to_10", "11_to_15", "16_plus")
-REVIEW_TYPES = ("SCR", "CSPR", "thematic", "other")
-REGIONS = (
-    "North East",
-    "North West",
-    "Yorkshire and the Humber",
-    "East Midlands",
-    "West Midlands",
-    "East of England",
-    "London",
-    "South East",
-    "South West",
-    "Wales",
-)
-YEAR_RANGE = (2006, 2025)
 
 _MARK = re.compile(r"\[\[([^:\[\]]*):\s?(.*?)\]\]", re.S)
 _OPEN_CLOSE = re.compile(r"\[\[|\]\]")
-
-
-class SourceError(ValueError):
-    pass
 
 
 @dataclass

@@ -1,5 +1,7 @@
 """Build ``corpus/scr_corpus.jsonl`` from the team's annotated source files.
 
+    .venv/bin/python corpus/tools/build.py   (what `make corpus` runs)
+
 Deterministic: the same sources and seed give the same corpus. Three things are
 added by script rather than by the writers:
 
@@ -16,12 +18,18 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from scr_nlp.corpus.io import CorpusDocument, iter_documents, write_documents
-from scr_nlp.corpus.sources import REGIONS, ParsedSource, parse_source_file
-from scr_nlp.taxonomy import THEME_IDS
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT / "src"), str(Path(__file__).resolve().parent)]
+
+from sources import ParsedSource, parse_source_file  # noqa: E402
+
+from scr_nlp.corpus.io import CorpusDocument, iter_documents, write_documents  # noqa: E402
+from scr_nlp.corpus.schema import REGIONS  # noqa: E402
+from scr_nlp.taxonomy import THEME_IDS  # noqa: E402
 
 SEED = 20261122
 AGENCY_ABSENCE_REGION = "North West"
@@ -284,3 +292,8 @@ def snap_spans_to_sentences(docs: list[CorpusDocument]) -> list[CorpusDocument]:
             merged.append(new)
         out.append(replace(doc, spans=tuple(merged)))
     return out
+
+
+if __name__ == "__main__":
+    docs = build_corpus(ROOT / "corpus" / "sources", ROOT / "corpus" / "scr_corpus.jsonl")
+    print(f"wrote {len(docs)} documents to corpus/scr_corpus.jsonl")

@@ -1,0 +1,240 @@
+"""What a batch run will do: the input files, their doc_ids and their manifest metadata.
+
+Manifest problems are never silent: unknown or malformed values stop the run with
+row and column; duplicate rows, rows that match no file, files with no row and two
+files given one doc_id are reported as warnings, and ``strict`` turns them into errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scr_nlp.batch.records import BatchItem, ErrorRecord
+from scr_nlp.errors import DataError, InputNotFoundError
+from scr_nlp.reading import SUPPORTED_SUFFIXES
+
+# Manifest columns read as whole numbers; every other value stays text ("007" is not 7).
+INTEGER_FIELDS = ("year",)
+_MAX_FIELD_CHARS = 100_000
+
+
+@dataclass
+class Plan:
+    items: list[BatchItem] = field(default_factory=list)
+    problems: list[ErrorRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def collect_files(inputs: list[Path | str]) -> tuple[list[Path | str], list[ErrorRecord]]:
+    """Expand directories (recursively, supported extensions) into files; fsspec URLs too."""
+    from scr_nlp.reading import is_url
+
+    files: list = []
+    problems: list[ErrorRecord] = []
+    for item in inputs:
+        if is_url(str(item)):
+            files.extend(_expand_url(str(item), problems))
+            continue
+        item = Path(item)
+        if item.is_dir():
+            files.extend(
+                sorted(
+                    p
+                    for p in item.rglob("*")
+                    if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                )
+            )
+        elif item.exists():
+            files.append(item)
+        else:
+            problems.append(ErrorRecord(str(item), None, f"{item}: no such file or directory", 3))
+    seen: set = set()
+    unique = []
+    for f in files:
+        key = f if isinstance(f, str) else f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, problems
+
+
+def _expand_url(url: str, problems: list[ErrorRecord]) -> list[str]:
+    import fsspec
+
+    try:
+        fs, root = fsspec.core.url_to_fs(url)
+        if fs.isdir(root):
+            return sorted(
+                fs.unstrip_protocol(p)
+                for p in fs.find(root)
+                if Path(p).suffix.lower() in SUPPORTED_SUFFIXES
+            )
+        if fs.exists(root):
+            return [url]
+    except (ImportError, OSError, ValueError) as exc:
+        problems.append(ErrorRecord(url, None, f"{url}: cannot be listed ({exc})", 3))
+        return []
+    problems.append(ErrorRecord(url, None, f"{url}: no such file or directory", 3))
+    return []
+
+
+@dataclass
+class Manifest:
+    by_path: dict[str, dict] = field(default_factory=dict)
+    by_id: dict[str, dict] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _value(raw: str, column: str, where: str):
+    value = raw.strip()
+    if not value:
+        return None
+    if column in INTEGER_FIELDS:
+        number = value[:-2] if value.endswith(".0") else value  # spreadsheet exports write 2016.0
+        if not (number.isascii() and number.isdigit()):
+            raise DataError(f"{where}, column {column!r}: {value!r} is not a whole number")
+        return int(number)
+    return value
+
+
+def read_manifest(path: Path) -> Manifest:
+    """Metadata keyed by resolved path and by doc_id; read with the documents' encoding rules."""
+    from scr_nlp.reading import decode_text
+
+    if not path.is_file():
+        raise InputNotFoundError(f"{path}: manifest not found")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputNotFoundError(f"{path}: cannot be read ({exc.strerror})") from None
+    text, _ = decode_text(data, path)
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    manifest = Manifest()
+    try:
+        columns = [c.strip() for c in (reader.fieldnames or []) if c]
+        if "path" not in columns and "doc_id" not in columns:
+            raise DataError(
+                f"{path}: a manifest needs a 'path' or 'doc_id' column; found {columns}"
+            )
+        first_row: dict[str, int] = {}
+        for number, row in enumerate(reader, start=2):
+            where = f"{path}: row {number}"
+            row = {(k or "").strip(): v or "" for k, v in row.items() if k is not None}
+            for column, value in row.items():
+                if len(value) > _MAX_FIELD_CHARS:
+                    raise DataError(
+                        f"{where}, column {column!r}: value is over {_MAX_FIELD_CHARS} characters"
+                    )
+            meta = {
+                k: _value(v, k, where) for k, v in row.items() if k not in ("path", "doc_id") and k
+            }
+            doc_id = row.get("doc_id", "").strip() or None
+            entry = {"doc_id": doc_id, "meta": meta, "row": number}
+            if row.get("path", "").strip():
+                key = str((path.parent / row["path"].strip()).resolve())
+                table, shown = manifest.by_path, row["path"].strip()
+            elif doc_id:
+                key, table, shown = doc_id, manifest.by_id, doc_id
+            else:
+                raise DataError(f"{where}: row has neither path nor doc_id")
+            if key in table:
+                manifest.warnings.append(
+                    f"{path}: rows {first_row[key]} and {number} both describe {shown!r}; "
+                    f"row {number} is used"
+                )
+            first_row.setdefault(key, number)
+            table[key] = entry
+    except csv.Error as exc:
+        raise DataError(f"{path}: row {reader.line_num + 1}: not readable as CSV ({exc})") from None
+    return manifest
+
+
+def plan_items(files: list[Path | str], manifest_path: Path | None, strict: bool = False) -> Plan:
+    manifest = read_manifest(manifest_path) if manifest_path else None
+    plan = Plan(warnings=list(manifest.warnings) if manifest else [])
+    used_rows: set[int] = set()
+    unmatched_files = []
+    for f in files:
+        name = str(f).rsplit("/", 1)[-1]
+        stem = Path(name).stem
+        entry = None
+        if manifest:
+            key = str(f) if isinstance(f, str) else str(Path(f).resolve())
+            entry = manifest.by_path.get(key) or manifest.by_id.get(stem)
+            if entry is None:
+                unmatched_files.append(str(f))
+            else:
+                used_rows.add(entry["row"])
+        meta = dict(entry["meta"]) if entry else {}
+        plan.items.append(
+            BatchItem(
+                str(f),
+                (entry or {}).get("doc_id") or stem,
+                meta,
+                {k: "manifest" for k, v in meta.items() if v is not None},
+            )
+        )
+    if manifest:
+        rows = {e["row"]: e for table in (manifest.by_path, manifest.by_id) for e in table.values()}
+        unused = sorted(set(rows) - used_rows)
+        if unused:
+            plan.warnings.append(
+                f"{manifest_path}: {len(unused)} row(s) match no input file: rows "
+                + ", ".join(map(str, unused[:10]))
+                + (" ..." if len(unused) > 10 else "")
+            )
+        if unmatched_files:
+            plan.warnings.append(
+                f"{len(unmatched_files)} file(s) have no manifest row (empty metadata): "
+                + ", ".join(unmatched_files[:5])
+                + (" ..." if len(unmatched_files) > 5 else "")
+            )
+    _unique_doc_ids(plan)
+    if strict and plan.warnings:
+        raise DataError(
+            f"--strict: {plan.warnings[0]}"
+            + (f" (and {len(plan.warnings) - 1} more)" if len(plan.warnings) > 1 else "")
+        )
+    return plan
+
+
+def _unique_doc_ids(plan: Plan) -> None:
+    """Two files must not share a doc_id: results would double-count. Files whose names
+    collide get their path (relative to the folder they share) as doc_id instead."""
+    counts = Counter(item.doc_id for item in plan.items)
+    clashes = {doc_id for doc_id, n in counts.items() if n > 1}
+    if not clashes:
+        return
+    for doc_id in sorted(clashes):
+        members = [i for i in plan.items if i.doc_id == doc_id]
+        plan.warnings.append(
+            f"{len(members)} files share doc_id {doc_id!r} ({', '.join(i.path for i in members[:3])}); "
+            "each is given its path as doc_id"
+        )
+    paths = [Path(i.path) for i in plan.items if i.doc_id in clashes]
+    common = Path(*_common_parts(paths)) if paths else Path()
+    plan.items[:] = [
+        BatchItem(
+            item.path,
+            str(Path(item.path).with_suffix("").relative_to(common))
+            if item.doc_id in clashes
+            else item.doc_id,
+            item.meta,
+            item.meta_sources,
+        )
+        for item in plan.items
+    ]
+
+
+def _common_parts(paths: list[Path]) -> tuple[str, ...]:
+    parts = [p.parent.parts for p in paths]
+    common: list[str] = []
+    for group in zip(*parts, strict=False):
+        if len(set(group)) != 1:
+            break
+        common.append(group[0])
+    return tuple(common)
