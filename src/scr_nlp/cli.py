@@ -363,7 +363,7 @@ def train(
 ) -> None:
     """Train a model on the corpus (and real text), tune on dev, save it with a model card."""
     from scr_nlp.models.registry import parse_config_overrides
-    from scr_nlp.models.training import train_model
+    from scr_nlp.models.training import set_score, train_model
 
     overrides = parse_config_overrides(type.value, _parse_settings(settings or []))
     bar = None
@@ -384,7 +384,7 @@ def train(
     if bar:
         bar.close()
     figures = ", ".join(
-        f"{name} sentence macro-F1 {m['sentence']['macro_f1']:.3f}"
+        f"{name} sentence macro-F1 {set_score(m, name):.3f}"
         for name, m in summary["metrics"].items()
     )
     _out(

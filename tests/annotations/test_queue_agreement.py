@@ -104,7 +104,8 @@ def test_retrain_refuses_untouched_tasks(models_home, docs, tmp_path):
         retrain([path])
 
 
-def test_diversity_and_disagreement(models_home, docs):
+def test_diversity_and_disagreement(models_home, docs, monkeypatch):
+    monkeypatch.setattr("scr_nlp.models.catalog.model_roots", lambda: [models_home])  # no shipped models
     diverse = build_queue([docs], n=3, strategy="diversity")
     assert len({x.text for x in diverse}) == 3
     from scr_nlp.errors import ModelError

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scr_nlp.models.config import KeywordConfig, LinearConfig, TransformerConfig
+from scr_nlp.models.config import HybridConfig, KeywordConfig, LinearConfig, TransformerConfig
+from scr_nlp.models.hybrid import HybridThemeClassifier
 from scr_nlp.models.keyword import KeywordThemeClassifier
 from scr_nlp.models.linear import LinearThemeClassifier, mark_negation
 from scr_nlp.models.metrics import label_matrix
@@ -32,10 +33,14 @@ def _make(kind, tiny_encoder_dir):
                 freeze_embeddings=False,
             )
         )
+    if kind == "hybrid":
+        return HybridThemeClassifier(
+            HybridConfig(encoder=str(tiny_encoder_dir), semantic_c=100.0, linear_c=100.0, threads=1)
+        )
     return KeywordThemeClassifier(KeywordConfig())
 
 
-@pytest.mark.parametrize("kind", ["linear", "transformer", "keyword"])
+@pytest.mark.parametrize("kind", ["linear", "hybrid", "transformer", "keyword"])
 def test_overfit_save_load_identical(kind, tiny_encoder_dir, tmp_path):
     clf = _make(kind, tiny_encoder_dir)
     x, y = inputs(TRAIN), [labels for _, labels in TRAIN]
@@ -54,7 +59,7 @@ def test_overfit_save_load_identical(kind, tiny_encoder_dir, tmp_path):
     np.testing.assert_array_equal(loaded.predict_proba(x), scores)
 
 
-@pytest.mark.parametrize("kind", ["linear", "transformer", "keyword"])
+@pytest.mark.parametrize("kind", ["linear", "hybrid", "transformer", "keyword"])
 def test_batched_equals_one_by_one(kind, tiny_encoder_dir):
     clf = _make(kind, tiny_encoder_dir)
     x, y = inputs(TRAIN), [labels for _, labels in TRAIN]
@@ -101,3 +106,22 @@ def test_negation_marking():
 def test_keyword_rules(text, theme, fires):
     scores = KeywordThemeClassifier().predict_proba(inputs([(text, ())]))[0]
     assert bool(scores[THEME_IDS.index(theme)] >= 0.5) is fires
+
+
+def test_sentence_encoder_matches_the_reference_bert(tiny_encoder_dir):
+    """The plain-torch encoder gives the embeddings transformers' BertModel gives."""
+    import torch
+    from transformers import BertModel, BertTokenizerFast
+
+    from scr_nlp.models.minilm import SentenceEncoder
+
+    texts = [t for t, _ in TRAIN]
+    ours = SentenceEncoder(tiny_encoder_dir, threads=1).encode(texts, batch_size=3)
+    tokenizer = BertTokenizerFast.from_pretrained(tiny_encoder_dir)
+    model = BertModel.from_pretrained(tiny_encoder_dir).eval()
+    batch = tokenizer(texts, padding=True, return_tensors="pt")
+    with torch.inference_mode():
+        hidden = model(**batch).last_hidden_state
+    mask = batch["attention_mask"][..., None].float()
+    reference = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=1).numpy()
+    np.testing.assert_allclose(ours, reference, atol=1e-5)

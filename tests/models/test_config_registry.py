@@ -32,7 +32,7 @@ def test_config_round_trip_and_unknown_field():
 def test_registry_is_lazy_and_versioned():
     import sys
 
-    assert set(MODEL_TYPES) == {"linear", "transformer", "keyword"}
+    assert set(MODEL_TYPES) == {"linear", "hybrid", "transformer", "keyword"}
     assert get_model_type("linear").registered_name == "scr_nlp.linear.v1"
     with pytest.raises(ModelError, match="unknown model type"):
         get_model_type("svm")
@@ -41,3 +41,19 @@ def test_registry_is_lazy_and_versioned():
     # resolving a type imports only that back end
     assert get_model_type("keyword").load_class().__name__ == "KeywordThemeClassifier"
     assert "scr_nlp.models.keyword" in sys.modules
+
+
+def test_config_overrides_are_typed_and_checked():
+    from scr_nlp.errors import UsageError
+    from scr_nlp.models.registry import parse_config_overrides
+
+    assert parse_config_overrides("transformer", {"epochs": "2", "freeze_embeddings": "no"}) == {
+        "epochs": 2,
+        "freeze_embeddings": False,
+    }
+    with pytest.raises(UsageError, match="no setting 'epoch'"):
+        parse_config_overrides("transformer", {"epoch": "2"})
+    with pytest.raises(UsageError, match="'two' is not a int"):
+        parse_config_overrides("transformer", {"epochs": "two"})
+    with pytest.raises(UsageError, match="epochs must be >= 1"):
+        parse_config_overrides("transformer", {"epochs": "0"})

@@ -22,7 +22,8 @@ def test_meta_and_card(saved):
     meta = json.loads((saved / "meta.json").read_text())
     assert meta["themes"] == list(THEME_IDS)
     assert meta["registered_name"] == "scr_nlp.keyword.v1"
-    assert set(meta["files"]) == {"rules.json"}
+    assert set(meta["files"]) == {"rules.json", "MODEL_CARD.md"}
+    assert len(meta["content_sha256"]) == 64
     assert "Intended use" in (saved / "MODEL_CARD.md").read_text()
     assert not list(saved.glob("*.pkl")) and not list(saved.glob("*.joblib"))
 
@@ -64,3 +65,18 @@ def test_thresholds_applied(saved):
     text = "Child A was never seen alone by any practitioner."
     assert Tagger.load(saved).tag(text).labels == ("child_not_seen",)
     assert Tagger.load(saved, threshold=0.99).tag(text).labels == ()
+
+
+def test_edited_meta_json_refused(saved):
+    meta = json.loads((saved / "meta.json").read_text())
+    meta["thresholds"] = {t: 0.0 for t in THEME_IDS}  # every theme would fire
+    (saved / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="meta.json does not match its content hash"):
+        load_model(saved)
+
+
+def test_edited_model_card_refused(saved):
+    card = saved / "MODEL_CARD.md"
+    card.write_text(card.read_text() + "\nClaims 0.99 on everything.\n")
+    with pytest.raises(ModelError, match="MODEL_CARD.md does not match"):
+        load_model(saved)

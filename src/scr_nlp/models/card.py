@@ -23,6 +23,8 @@ def _metrics_table(metrics: dict) -> list[str]:
 
 def model_card(meta: dict) -> str:
     data = meta.get("training_data", {})
+    metrics = meta.get("metrics", {})
+    real_dev = metrics.get("real_dev")
     lines = [
         f"# Model card: {meta['name']} ({meta['registered_name']})",
         "",
@@ -38,29 +40,63 @@ def model_card(meta: dict) -> str:
         *[f"- `{t['id']}` — {t['name']}: {t['description']}" for t in meta["taxonomy"]],
         "",
         "## Data",
-        f"Trained on the `train` split of the scr-nlp corpus ({data.get('train_documents', '?')} documents, "
-        f"{data.get('train_sentences', '?')} sentences; file sha256 `{str(data.get('sha256', '?'))[:16]}…`). "
-        "Thresholds were chosen on the `dev` split to maximise each theme's F1.",
+        f"Trained on the `train` split of the scr-nlp corpus ({data.get('train_documents', '?')} "
+        f"documents written by the team) and, where given, the train part of the real coroners' "
+        f"reports ({data.get('real_train_reports', 0)} reports, {data.get('real_train_sentences', 0)} "
+        f"sentences); {data.get('train_sentences', '?')} sentences in all. Corpus file sha256 "
+        f"`{str(data.get('sha256', '?'))[:16]}…`. Configuration and thresholds were chosen on the "
+        "corpus dev split and the real dev part together (mean of their F1s).",
         "",
         "## Decision thresholds",
-        *[f"- `{t}`: {v:.3f}" for t, v in meta["thresholds"].items()],
+        "A sentence carries a theme at or above its sentence threshold, in a document whose best "
+        "sentence reaches the document threshold.",
         "",
-        "## Metrics (dev split, used for model choice)",
-        *_metrics_table(meta.get("metrics", {}).get("dev", {})),
+        "| theme | sentence | document |",
+        "|---|---|---|",
+        *[
+            f"| `{t}` | {v:.3f} | {meta.get('document_thresholds', {}).get(t, v):.3f} |"
+            for t, v in meta["thresholds"].items()
+        ],
         "",
-        "Final figures on the untouched test split are in `models/README.md` and BENCHMARKS.md "
-        "(`scr-nlp evaluate --model PATH --split test`).",
+        "## Metrics on the corpus dev split (used for model choice)",
+        *_metrics_table(metrics.get("dev", {})),
+    ]
+    if real_dev:
+        lines += [
+            "",
+            "## Metrics on real coroners' reports, dev part (used for model choice)",
+            "Only agency_absence and third_party_concerns_ignored are common in these reports; the "
+            "other themes have too few positives for their F1 to mean much.",
+            *_metrics_table(real_dev),
+        ]
+    rates = meta.get("error_rates") or {}
+    if rates:
+        lines += [
+            "",
+            "## Error rates used to correct prevalence",
+            "| theme | sensitivity | specificity | measured on |",
+            "|---|---|---|---|",
+            *[
+                f"| `{t}` | {r['true_positives'] / max(1, r['true_positives'] + r['false_negatives']):.2f} "
+                f"| {r['true_negatives'] / max(1, r['true_negatives'] + r['false_positives']):.2f} | {r['source']} |"
+                for t, r in rates.items()
+            ],
+        ]
+    lines += [
+        "",
+        "Final figures on the untouched test parts are in BENCHMARKS.md "
+        "(`scr-nlp evaluate --model PATH --split test [--real]`).",
         "",
         "## Limitations",
-        "- The corpus is text written by the scr-nlp team to read like real reviews; it is not "
-        "real review text. Expect lower scores on real published reviews, especially on "
-        "unfamiliar phrasing, long tables and heavily damaged PDF text.",
+        "- The corpus is text written by the scr-nlp team to read like real reviews; on real "
+        "writing the model scores much lower than on the corpus (BENCHMARKS.md has both).",
         "- Labels are sentence-level: a failing implied only across several sentences may be missed.",
-        "- home_education_concealment is rare in real reviews; its precision on real text may be lower "
-        "than on the corpus.",
+        "- Real-text measurement so far covers coroners' reports, where only two themes are common; "
+        "fathers_overlooked and home_education_concealment are measured on team-written text only.",
         "",
         "## Reproduce",
-        f"`scr-nlp train --model {meta['type']} --seed {meta.get('seed')} --out models/{meta['name']}`",
+        f"`scr-nlp train --type {meta['type']} --seed {meta.get('seed')} --out models/{meta['name']}` "
+        "(with SCR_NLP_PFD_CSV set to include the real-text parts).",
         "",
         f"Library versions: {', '.join(f'{k} {v}' for k, v in meta.get('versions', {}).items())}.",
     ]

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from scr_nlp.errors import ModelError
+from scr_nlp.models.metrics import REAL_MIN_SUPPORT, macro_over_supported
 from scr_nlp.models.store import read_meta, verify_files
 from scr_nlp.settings import get_settings
 
@@ -82,7 +83,9 @@ def list_models() -> list[dict]:
                     "default": path.name == current,
                     "dev_sentence_macro_f1": dev.get("sentence", {}).get("macro_f1"),
                     "dev_document_macro_f1": dev.get("document", {}).get("macro_f1"),
-                    "real_dev_sentence_macro_f1": real.get("sentence", {}).get("macro_f1"),
+                    "real_dev_sentence_macro_f1": (
+                        macro_over_supported(real["sentence"], REAL_MIN_SUPPORT) if real else None
+                    ),
                     "path": str(path),
                 }
             )

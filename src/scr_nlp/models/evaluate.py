@@ -8,9 +8,14 @@ from pathlib import Path
 
 from scr_nlp.corpus.io import corpus_path, labelled_sentences, load_documents
 from scr_nlp.errors import ModelError
-from scr_nlp.models.metrics import evaluate_scores, label_matrix, macro_over_supported
+from scr_nlp.models.metrics import (
+    REAL_MIN_DOCUMENTS,
+    REAL_MIN_SUPPORT,
+    evaluate_scores,
+    label_matrix,
+    macro_over_supported,
+)
 from scr_nlp.models.store import ThemeModel, load_model
-from scr_nlp.models.training import REAL_MIN_SUPPORT
 from scr_nlp.taxonomy import THEMES
 
 DEFAULT_COMPARISON = "keyword"
@@ -83,7 +88,7 @@ def evaluate_model(
             for level in ("sentence", "document"):
                 block = results[key]["metrics"][level]
                 block["macro_f1_supported"] = macro_over_supported(
-                    block, REAL_MIN_SUPPORT if level == "sentence" else 10
+                    block, REAL_MIN_SUPPORT if level == "sentence" else REAL_MIN_DOCUMENTS
                 )
     return results
 

@@ -47,6 +47,11 @@ def _candidates(values, floor: float = 0.0):
     return candidates
 
 
+# Real text has too few of some themes for their F1 to mean anything: its macro-F1 is taken
+# over the themes with at least this many positive sentences (and 10 positive documents).
+REAL_MIN_SUPPORT = 20
+REAL_MIN_DOCUMENTS = 10
+
 # A set needs this many positives of a theme before it has a say in that theme's threshold.
 MIN_POSITIVES_TO_CALIBRATE = 5
 

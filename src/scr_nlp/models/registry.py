@@ -46,6 +46,12 @@ MODEL_TYPES: dict[str, ModelType] = {
             "scr_nlp.models.config:LinearConfig",
         ),
         ModelType(
+            "hybrid",
+            "v1",
+            "scr_nlp.models.hybrid:HybridThemeClassifier",
+            "scr_nlp.models.config:HybridConfig",
+        ),
+        ModelType(
             "transformer",
             "v1",
             "scr_nlp.models.transformer:TransformerThemeClassifier",

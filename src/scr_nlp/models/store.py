@@ -112,15 +112,15 @@ def save_model(model: ThemeModel, directory: Path) -> Path:
         },
         "config": config_to_dict(model.classifier.config),
         "versions": library_versions(),
-        "files": {name: sha256_file(tmp / name) for name in sorted(files)},
     }
+    from scr_nlp.models.card import model_card
+
+    (tmp / "MODEL_CARD.md").write_text(model_card(meta), encoding="utf-8")
+    meta["files"] = {name: sha256_file(tmp / name) for name in sorted([*files, "MODEL_CARD.md"])}
     meta["content_sha256"] = content_hash(meta)
     (tmp / "meta.json").write_text(
         json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    from scr_nlp.models.card import model_card
-
-    (tmp / "MODEL_CARD.md").write_text(model_card(meta), encoding="utf-8")
     if directory.exists():
         shutil.rmtree(directory)
     tmp.rename(directory)

