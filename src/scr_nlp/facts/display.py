@@ -1,0 +1,2 @@
+def format_facts(facts, text):
+    return ""
