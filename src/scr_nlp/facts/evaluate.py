@@ -22,7 +22,7 @@ def _plain(record: CaseFacts | dict) -> dict:
 
 
 def _with_band(record: dict) -> dict:
-    """Gold that states only the age (the real reports) implies its band."""
+    """A record that states only the age (the real reports' gold) implies its band."""
     if "child_age_band" not in record and "child_age_years" in record:
         years = record["child_age_years"]
         record = {**record, "child_age_band": None if years is None else age_band(years)}
@@ -50,7 +50,7 @@ def evaluate_facts(gold: list[dict], predicted: list[CaseFacts | dict]) -> dict:
     """Scores of ``predicted`` (parallel to ``gold``, one record per document)."""
     if len(gold) != len(predicted):
         raise ValueError(f"{len(gold)} gold records but {len(predicted)} predictions")
-    pairs = [(_with_band(g), _plain(p)) for g, p in zip(gold, predicted, strict=True)]
+    pairs = [(_with_band(g), _with_band(_plain(p))) for g, p in zip(gold, predicted, strict=True)]
     labelled = {name for g, _ in pairs for name in g}
     fields = {name: _field_scores(pairs, name) for name in SCALAR_FIELDS if name in labelled}
     stated = [(g, p) for g, p in pairs if g.get("child_age_years") is not None]

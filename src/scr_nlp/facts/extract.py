@@ -135,6 +135,7 @@ class _Mention:
     kind: str  # label | sibling | family | child_noun | generic | titled | named | pronoun
     key: str
     generic: bool = False  # "a child", "any child": not a particular person
+    pronoun: bool = False  # "he"/"her", even once resolved to whom it stands for
 
 
 @dataclass
@@ -429,7 +430,8 @@ def _mentions(m: _Matchers, unit: _Unit, names: frozenset[str]) -> list[_Mention
             continue
         else:
             continue
-        found.append(_Mention(i, i + 1, kind, lower, i > 0 and lowers[i - 1] in _INDEFINITE))
+        generic = i > 0 and lowers[i - 1] in _INDEFINITE
+        found.append(_Mention(i, i + 1, kind, lower, generic, pronoun=kind == "pronoun"))
     found.sort(key=lambda x: x.start)
     return found
 
@@ -439,7 +441,7 @@ def _nearest_left(unit: _Unit, position: int, skip_pronouns: bool = False) -> _M
     for mention in unit.mentions:
         if mention.end > position:
             break
-        if not (skip_pronouns and mention.kind == "pronoun"):
+        if not (skip_pronouns and mention.pronoun):
             best = mention
     return best
 
@@ -650,13 +652,16 @@ def _age_owner(unit: _Unit, start: int, end: int) -> _Mention | None:
     name beside it ("Child Q is a girl aged three", "Rosa was a 34-year-old mother")
     gives way to the name."""
     if unit.lowers[end - 1] == "old":
-        noun = next((x for x in unit.mentions if end <= x.start <= end + 1), None)
+        noun = next((x for x in unit.mentions if end <= x.start <= end + 1 and not x.pronoun), None)
     else:
         noun = next((x for x in unit.mentions if x.start == start), None)
     if noun is None:
         noun = _nearest_left(unit, start)
+        named = _nearest_left(unit, start, skip_pronouns=True)
         injury_between = any(
-            noun is None or c.start >= noun.end for c in unit.cues if c.end <= start
+            named is None or c.start >= named.end
+            for c in unit.cues
+            if c.kind == "HARM" and c.end <= start
         )
         if injury_between and unit.lowers[end - 1] == "old":
             return None  # "a burn ... about a week old": the injury's age
@@ -708,16 +713,22 @@ def _name_before(unit: _Unit, start: int) -> _Mention | None:
 
 
 def _is_past(unit: _Unit, start: int, owner: _Mention | None) -> bool:
-    """An age at an earlier point: "since the age of 7", "since age 12", "when he was
-    nine", "when his brother was four months old"."""
+    """An age at an earlier point: "since the age of 7", "since age 12", "His mother
+    died when he was nine". A "when" clause dates the sentence's own event, so it is the
+    age at the incident when that event is the owner's harm or admission ("In 2023, when
+    he was twelve, Leo was taken to hospital"), unless told as history ("had been")."""
     lowers = unit.lowers
     if lowers[start] in ("age", "aged"):
         i = start - 1 - (start > 0 and lowers[start - 1] == "the")
         if i >= 0 and lowers[i] in _PAST_MARKERS:
             return True
-    if owner is not None and owner.start > 0 and owner.end <= start:
-        return bool(set(lowers[max(0, owner.start - 2) : owner.start]) & _PAST_MARKERS)
-    return False
+    if owner is None or owner.start == 0 or owner.end > start:
+        return False
+    marker = set(lowers[max(0, owner.start - 2) : owner.start]) & _PAST_MARKERS
+    if marker == {"when"}:
+        own_event = any(c.owner == owner.key for c in unit.cues)
+        return not own_event or "had" in unit.words
+    return bool(marker)
 
 
 def _is_child_label(subject: _Mention | None) -> bool:
@@ -729,8 +740,8 @@ def _score_age(age: _Age, subject: _Mention | None) -> int | None:
     owner = age.owner
     kind = None if owner is None else owner.kind
     child_subject = _is_child_label(subject)
-    if kind in ("family", "sibling"):
-        return None
+    if kind in ("family", "sibling") or age.past:
+        return None  # someone else's age, or the subject's at an earlier time
     if child_subject and age.years >= 18:
         return None
     if subject is not None and age.owner_key == subject.key:
@@ -748,8 +759,6 @@ def _score_age(age: _Age, subject: _Mention | None) -> int | None:
         score += 2
     if age.unit.opening:
         score += 1
-    if age.past:
-        score -= 3
     if age.dated:
         score -= 1
     return score
@@ -945,15 +954,18 @@ def _social_care(m: _Matchers, units: list[_Unit]):
     for unit in units:
         if unit.section == "recommendations" or _is_guidance(unit):
             continue
-        for label, start, end in _social(m, unit):
+        statements = _social(m, unit)
+        negative = [(s, e) for label, s, e in statements if label.endswith("_NO")]
+        for label, start, end in statements:
             if label == "KNOWN_NO" and (_limited_in_time(unit.lowers) or _about_adult(unit, start)):
                 continue
             if label == "PLAN_YES" and unit.words & _POST_INCIDENT:
                 continue  # a plan made after the incident
-            if label in ("KNOWN_YES", "PLAN_YES") and _NEGATIONS & set(
-                unit.lowers[max(0, start - 3) : start]
+            if label.endswith("_YES") and (
+                _NEGATIONS & set(unit.lowers[max(0, start - 5) : start])
+                or any(s <= start and end <= e for s, e in negative)
             ):
-                continue
+                continue  # "had never been subject to a child protection plan"
             found[label].append(unit.evidence(start, end))
     known = plan = None
     if found["KNOWN_NO"]:
@@ -1095,6 +1107,8 @@ def _agency_at_work(unit: _Unit, start: int, end: int, agency: str, child_subjec
         return False
     if before in _NOT_PARTICULAR:
         return False  # "every GP practice", "all schools": no particular agency
+    if _NEGATIONS & set(lowers[max(0, start - 5) : start]):
+        return False  # "had never been subject to a child protection plan", "not referred to CAMHS"
     if agency == "prison_or_custody":  # a parent's or partner's prison is not the child's
         holder = _nearest_left(unit, start)
         if child_subject:
