@@ -35,20 +35,60 @@ def _assert_exact(facts, text: str) -> None:
 @pytest.mark.parametrize(
     ("sentence", "years", "band", "evidence"),
     [
-        ("Child A (aged 14) was admitted to hospital with serious injuries.", 14, "11_to_15", "aged 14"),
+        (
+            "Child A (aged 14) was admitted to hospital with serious injuries.",
+            14,
+            "11_to_15",
+            "aged 14",
+        ),
         ("Child A, a 14-year-old boy, was stabbed in the street.", 14, "11_to_15", "14-year-old"),
-        ("Child A was fourteen years old when he was stabbed.", 14, "11_to_15", "fourteen years old"),
-        ("Baby F was eleven weeks old when she died in hospital.", 0, "under_1", "eleven weeks old"),
+        (
+            "Child A was fourteen years old when he was stabbed.",
+            14,
+            "11_to_15",
+            "fourteen years old",
+        ),
+        (
+            "Baby F was eleven weeks old when she died in hospital.",
+            0,
+            "under_1",
+            "eleven weeks old",
+        ),
         ("Baby F died at the age of 7 months.", 0, "under_1", "age of 7 months"),
-        ("Child B was 16 months old when he was admitted with a fractured skull.", 1, "1_to_5", "16 months old"),
-        ("Child A died aged three years and two months.", 3, "1_to_5", "aged three years and two months"),
-        ("Child A was aged twenty-two months when she died.", 1, "1_to_5", "aged twenty-two months"),
+        (
+            "Child B was 16 months old when he was admitted with a fractured skull.",
+            1,
+            "1_to_5",
+            "16 months old",
+        ),
+        (
+            "Child A died aged three years and two months.",
+            3,
+            "1_to_5",
+            "aged three years and two months",
+        ),
+        (
+            "Child A was aged twenty-two months when she died.",
+            1,
+            "1_to_5",
+            "aged twenty-two months",
+        ),
         ("Child A died in a fire. He was eight.", 8, "6_to_10", "was eight"),
-        ("P died seven weeks before his eighteenth birthday.", 17, "16_plus", "before his eighteenth birthday"),
+        (
+            "P died seven weeks before his eighteenth birthday.",
+            17,
+            "16_plus",
+            "before his eighteenth birthday",
+        ),
     ],
 )
 def test_age_forms(sentence, years, band, evidence):
-    text = _review(sentence, title='Child Safeguarding Practice Review: "P"' if sentence[0] == "P" else "SERIOUS CASE REVIEW: CHILD A")
+    text = _review(
+        sentence,
+        title='Child Safeguarding Practice Review: "P"'
+        if sentence[0] == "P"
+        else "SERIOUS CASE REVIEW: CHILD A",
+    )
     facts = extract_facts(segment_text(text))
     assert facts.value("child_age_years") == years
     assert facts.value("child_age_band") == band
@@ -77,7 +117,9 @@ def test_a_mothers_age_is_never_the_childs(facts_of):
 
 
 def test_only_adult_ages_means_no_child_age(facts_of):
-    facts, _ = facts_of(_review("Baby F died in March 2019. Mother was 24 at the time of Baby F's death."))
+    facts, _ = facts_of(
+        _review("Baby F died in March 2019. Mother was 24 at the time of Baby F's death.")
+    )
     assert facts.value("child_age_years") is None
     assert facts.children == ()
 
@@ -101,7 +143,11 @@ def test_several_children_listed_and_the_subject_chosen(facts_of):
         )
     )
     assert facts.value("child_age_years") == 3
-    assert {(c.label, c.years) for c in facts.children} == {("Child A", 3), ("Child B", 6), ("Sibling 1", 9)}
+    assert {(c.label, c.years) for c in facts.children} == {
+        ("Child A", 3),
+        ("Child B", 6),
+        ("Sibling 1", 9),
+    }
     assert facts.children[0].label == "Child A"  # the subject first
     _assert_exact(facts, text)
 
@@ -131,7 +177,10 @@ def test_the_age_of_an_injury_is_not_a_persons_age(facts_of):
         (["Child A survived but has life-changing injuries."], "serious_harm"),
         (["Child A suffered a non-fatal stab wound."], "serious_harm"),
         (
-            ["Child A's mother died in 2012.", "In 2019 Child A was admitted to hospital with serious injuries and survived."],
+            [
+                "Child A's mother died in 2012.",
+                "In 2019 Child A was admitted to hospital with serious injuries and survived.",
+            ],
             "serious_harm",
         ),
         (["Had he been seen, Child A would have survived.", "Child A died in 2013."], "death"),
@@ -159,12 +208,16 @@ def test_year_of_the_incident_not_of_publication_or_guidance(facts_of):
 
 
 def test_death_year_from_the_date_of_death(facts_of):
-    facts, _ = facts_of(_review("Child K died in December 2008, aged three.", "The review was completed in 2010."))
+    facts, _ = facts_of(
+        _review("Child K died in December 2008, aged three.", "The review was completed in 2010.")
+    )
     assert facts.value("year") == 2008
 
 
 def test_year_not_stated(facts_of):
-    facts, _ = facts_of(_review("Child D was admitted to hospital last summer with serious injuries."))
+    facts, _ = facts_of(
+        _review("Child D was admitted to hospital last summer with serious injuries.")
+    )
     assert facts.value("outcome") == "serious_harm"
     assert facts.value("year") is None
 
@@ -226,7 +279,11 @@ def test_thematic_reviews_have_no_single_case(facts_of):
     ("sentence", "known", "plan"),
     [
         ("The family were known to children's social care.", "yes", None),
-        ("Child A was subject to a child protection plan under the category of neglect.", "yes", "yes"),
+        (
+            "Child A was subject to a child protection plan under the category of neglect.",
+            "yes",
+            "yes",
+        ),
         ("The family had an open child in need case.", "yes", None),
         ("The family was not known to children's social care before Child A died.", "no", "no"),
         ("Child A had never been subject to a child protection plan.", None, "no"),
@@ -263,7 +320,14 @@ def test_agencies_with_exact_evidence(facts_of):
             "The police attended the home and an ambulance took Child A to the emergency department.",
         )
     )
-    assert facts.value("agencies") == ["ambulance", "camhs", "gp", "health_visitor", "hospital", "police"]
+    assert facts.value("agencies") == [
+        "ambulance",
+        "camhs",
+        "gp",
+        "health_visitor",
+        "hospital",
+        "police",
+    ]
     by_agency = {a.agency: a for a in facts.agencies.by_agency}
     assert [e.text for e in by_agency["health_visitor"].evidence] == ["health visitor", "HV1"]
     assert by_agency["health_visitor"].confidence == 0.75  # named twice
@@ -281,7 +345,12 @@ def test_agency_evidence_in_pdf_like_text_with_hard_line_breaks(facts_of):
     )
     facts, _ = facts_of(text)
     by_agency = {a.agency: a for a in facts.agencies.by_agency}
-    assert set(by_agency) == {"health_visitor", "school", "substance_misuse", "childrens_social_care"}
+    assert set(by_agency) == {
+        "health_visitor",
+        "school",
+        "substance_misuse",
+        "childrens_social_care",
+    }
     care = [e.text for e in by_agency["childrens_social_care"].evidence]
     assert "children's social\ncare" in care  # the original, line break and all
     _assert_exact(facts, text)
@@ -315,8 +384,12 @@ def test_mentions_that_are_not_involvement(facts_of, sentence, absent):
 
 
 def test_mental_health_service_depends_on_whose(facts_of):
-    teenager, _ = facts_of(_review("Child A (aged 15) was seen by the crisis team after an overdose."))
-    parent, _ = facts_of(_review("Child A (aged 15) lived with Mother, whose psychiatrist saw her monthly."))
+    teenager, _ = facts_of(
+        _review("Child A (aged 15) was seen by the crisis team after an overdose.")
+    )
+    parent, _ = facts_of(
+        _review("Child A (aged 15) lived with Mother, whose psychiatrist saw her monthly.")
+    )
     baby, _ = facts_of(_review("Baby B (aged 10 weeks) was at home when the crisis team visited."))
     assert teenager.value("agencies") == ["camhs"]
     assert parent.value("agencies") == ["adult_mental_health"]

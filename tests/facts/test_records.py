@@ -17,8 +17,18 @@ from scr_nlp.facts.records import (
 
 @pytest.mark.parametrize(
     ("years", "band"),
-    [(0, "under_1"), (1, "1_to_5"), (5, "1_to_5"), (6, "6_to_10"), (10, "6_to_10"),
-     (11, "11_to_15"), (15, "11_to_15"), (16, "16_plus"), (17, "16_plus"), (40, "16_plus")],
+    [
+        (0, "under_1"),
+        (1, "1_to_5"),
+        (5, "1_to_5"),
+        (6, "6_to_10"),
+        (10, "6_to_10"),
+        (11, "11_to_15"),
+        (15, "11_to_15"),
+        (16, "16_plus"),
+        (17, "16_plus"),
+        (40, "16_plus"),
+    ],
 )
 def test_age_band_boundaries(years, band):
     assert age_band(years) == band
@@ -55,7 +65,11 @@ def test_to_dict_is_plain_json_with_null_for_unstated_facts():
     assert data["year"] is None and data["child_protection_plan"] is None
     assert data["agencies"]["value"] == ["gp", "police"]  # sorted, a list in JSON
     assert data["children"][1] == {
-        "label": "Sibling 1", "years": 7, "band": "6_to_10", "evidence": [], "confidence": 0.75,
+        "label": "Sibling 1",
+        "years": 7,
+        "band": "6_to_10",
+        "evidence": [],
+        "confidence": 0.75,
     }
     assert CaseFacts().to_dict()["agencies"] is None
 

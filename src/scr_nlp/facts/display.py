@@ -43,7 +43,9 @@ def format_facts(facts: CaseFacts, text: str) -> str:
     lines = ["Case facts"]
     for name in _LABELS:
         lines += _fact_lines(name, getattr(facts, name), text)
-    lines.append(f"  {'children with an age':<24}{'' if facts.children else 'none stated'}".rstrip())
+    lines.append(
+        f"  {'children with an age':<24}{'' if facts.children else 'none stated'}".rstrip()
+    )
     for child in facts.children:
         lines.append(
             f"    {child.label}: {child.years} ({child.band})  (confidence {child.confidence:.2f})"

@@ -121,6 +121,8 @@ _NEGATIONS = frozenset({"not", "never", "no"})
 _HISTORY = frozenset({"previous", "previously", "earlier", "prior"})
 _SELF = (["himself"], ["herself"], ["themselves"])
 _CHILD_WORDS = frozenset({"child", "children", "child's", "baby", "son", "daughter"})
+_WHOSE_WORDS = P.STATEMENT_WORDS | P.PLAN_WORDS
+_WHOSE_AGENCIES = frozenset({"prison_or_custody", "mental_health_ambiguous", "hospital"})
 _LIMITS = frozenset({"under", "over", "above", "below"})
 _APPOSITION = frozenset({"is", "was", "a", "an", ",", "(", "the", "now", "who"})
 # Between units in the one Doc: a token of its own (spaces around it keep the tokenizer's
@@ -154,9 +156,12 @@ class _Unit:
     folded: FoldedText
     section: str
     heading: bool
-    doc: object = None  # a Span of the document's one Doc
-    char_offset: int = 0  # where this unit's text starts in that Doc's text
+    whole: object = None  # the document's one Doc (all units, see _tokenize)
+    first: int = 0  # this unit's first token in it
+    last: int = 0  # and the token after its last
+    char_offset: int = 0  # where this unit's text starts in the Doc's text
     lowers: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # the tokens as written
     phrases: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
     words: frozenset[str] = frozenset()
     mentions: list[_Mention] = field(default_factory=list)
@@ -168,12 +173,20 @@ class _Unit:
     def opening(self) -> bool:
         return self.heading or self.index < _OPENING_UNITS or self.section == "introduction"
 
+    @property
+    def span(self):
+        """The unit as a spaCy Span, for a token Matcher (made only when one runs)."""
+        return self.whole[self.first : self.last]
+
+    def token(self, i: int):
+        return self.whole[self.first + i]
+
     def char(self, token: int) -> int:
         """Offset of a token in this unit's folded text."""
-        return self.doc[token].idx - self.char_offset
+        return self.token(token).idx - self.char_offset
 
     def evidence(self, start_token: int, end_token: int) -> Evidence:
-        last = self.doc[end_token - 1]
+        last = self.token(end_token - 1)
         start, end = self.folded.span(self.char(start_token), self.char(end_token - 1) + len(last))
         return Evidence(start, end, self.folded.original[start:end])
 
@@ -215,12 +228,21 @@ class _Matchers:
         )
         self.pseudonyms = self._patterns(Matcher(vocab), {"NAME": P.pseudonym_patterns()})
         self.ages = self._patterns(Matcher(vocab), P.age_patterns(), greedy="LONGEST")
-        self.social = self._patterns(Matcher(vocab), P.social_care_patterns(), greedy="LONGEST")
+        social = P.social_care_patterns()
+        self.known = self._patterns(
+            Matcher(vocab), {k: social[k] for k in ("KNOWN_YES", "KNOWN_NO")}, greedy="LONGEST"
+        )
+        self.plan = self._patterns(
+            Matcher(vocab), {k: social[k] for k in ("PLAN_YES", "PLAN_NO")}, greedy="LONGEST"
+        )
         self.many_reviews = self._patterns(Matcher(vocab), {"thematic": P.many_reviews_patterns()})
         self.cues = self._phrases(PhraseMatcher(vocab, attr="LOWER"), P.CUE_PHRASES)
         self.review_types = self._phrases(PhraseMatcher(vocab, attr="LOWER"), P.REVIEW_TYPE_PHRASES)
         self.agency_phrases = self._phrases(PhraseMatcher(vocab, attr="LOWER"), P.AGENCY_PHRASES)
         self.agency_cased = self._phrases(PhraseMatcher(vocab), P.AGENCY_CASED)
+        self.social_work = self._phrases(
+            PhraseMatcher(vocab, attr="LOWER"), {"KNOWN_YES": P.SOCIAL_WORK_PHRASES}
+        )
         self.csc_names = self._phrases(PhraseMatcher(vocab, attr="LOWER"), {"CSC": P.CSC_NAMES})
 
     @staticmethod
@@ -239,25 +261,35 @@ class _Matchers:
         word is present."""
         if triggers is not None and not unit.words & triggers:
             return []
-        return [(self.strings[i], start, end) for i, start, end in matcher(unit.doc)]
+        return [(self.strings[i], start, end) for i, start, end in matcher(unit.span)]
 
     def phrases(self, units: list[_Unit], doc) -> None:
         """Run every PhraseMatcher once over the whole document (fast) and hand each
-        unit its matches, in unit token offsets."""
-        starts = [u.doc.start for u in units]
-        for name in ("labels", "young", "cues", "review_types", "agency_phrases", "agency_cased"):
-            for unit in units:
-                unit.phrases[name] = []
-            for i, start, end in getattr(self, name)(doc):
-                unit = units[bisect_right(starts, start) - 1]
-                unit.phrases[name].append(
-                    (self.strings[i], start - unit.doc.start, end - unit.doc.start)
-                )
-        # Names of children's social care become entities: the social-care patterns
-        # match them as one {"ENT_TYPE": "CSC"} token.
+        unit its matches, in unit token offsets. Agency names that overlap ("school" in
+        "school nurse", "hospital" in "psychiatric hospital") keep the longest."""
         from spacy.tokens import Span
         from spacy.util import filter_spans
 
+        found = {
+            name: [(self.strings[i], s, e) for i, s, e in getattr(self, name)(doc)]
+            for name in ("labels", "young", "cues", "review_types", "social_work")
+        }
+        agencies = {
+            (s, e): self.strings[i]
+            for name in ("agency_phrases", "agency_cased")
+            for i, s, e in getattr(self, name)(doc)
+        }
+        longest = filter_spans([doc[s:e] for s, e in agencies])
+        found["agencies"] = [(agencies[(x.start, x.end)], x.start, x.end) for x in longest]
+        starts = [u.first for u in units]
+        for name, matches in found.items():
+            for label, start, end in matches:
+                unit = units[bisect_right(starts, start) - 1]
+                unit.phrases.setdefault(name, []).append(
+                    (label, start - unit.first, end - unit.first)
+                )
+        # Names of children's social care become entities: the social-care patterns
+        # match them as one {"ENT_TYPE": "CSC"} token.
         names = filter_spans([doc[start:end] for _, start, end in self.csc_names(doc)])
         doc.ents = [Span(doc, x.start, x.end, "CSC") for x in names]
 
@@ -311,16 +343,17 @@ def extract_facts(seg: SegmentedDocument) -> CaseFacts:
 def _tokenize(m: _Matchers, units: list[_Unit]) -> None:
     """One Doc for the whole document (one tokenizer call is much cheaper than one per
     sentence), units joined by a newline token that no pattern can cross; each unit
-    gets its Span and its lower-cased words, sliced from the lower-cased text rather
-    than read from a Token object per token."""
+    gets its place in it and its words as written and lower-cased, sliced from the text
+    rather than read from a Token object per token."""
     from spacy.attrs import IDX, LENGTH
 
     joined = _SEPARATOR.join(u.folded.text for u in units)
     doc = m.nlp.make_doc(joined)
     token_starts = doc.to_array(IDX).tolist()
     lowered = joined.lower()
+    lengths = doc.to_array(LENGTH).tolist()
+    texts = [joined[i : i + n] for i, n in zip(token_starts, lengths, strict=True)]
     if len(lowered) == len(joined):
-        lengths = doc.to_array(LENGTH).tolist()
         lowers = [lowered[i : i + n] for i, n in zip(token_starts, lengths, strict=True)]
     else:  # a character whose lower case is longer: ask spaCy
         lowers = [t.lower_ for t in doc]
@@ -328,8 +361,8 @@ def _tokenize(m: _Matchers, units: list[_Unit]) -> None:
     for unit in units:
         end_char = offset + len(unit.folded.text)
         a, b = bisect_left(token_starts, offset), bisect_left(token_starts, end_char)
-        unit.doc, unit.char_offset = doc[a:b], offset
-        unit.lowers = lowers[a:b]
+        unit.whole, unit.first, unit.last, unit.char_offset = doc, a, b, offset
+        unit.lowers, unit.texts = lowers[a:b], texts[a:b]
         unit.words = frozenset(unit.lowers)
         offset = end_char + len(_SEPARATOR)
     m.phrases(units, doc)
@@ -367,7 +400,13 @@ def _furniture(m: _Matchers, seg: SegmentedDocument) -> list[_Unit]:
 # People ------------------------------------------------------------------------------
 
 
-def _pseudonyms(m: _Matchers, units: list[_Unit]) -> frozenset[str]:
+@dataclass(frozen=True)
+class _Names:
+    written: frozenset[str]
+    lower: frozenset[str]
+
+
+def _pseudonyms(m: _Matchers, units: list[_Unit]) -> _Names:
     """Names the review gives its people: '"Leo"' in the opening (quotes later are
     mostly speech), 'referred to as Adam' anywhere."""
     roles = P.FAMILY_ADULTS | P.SIBLINGS | P.CHILD_NOUNS | P.GENERIC_ADULTS | P.PRONOUNS | P.TITLES
@@ -375,24 +414,26 @@ def _pseudonyms(m: _Matchers, units: list[_Unit]) -> frozenset[str]:
     for unit in units:
         triggers = P.PSEUDONYM_TRIGGERS if unit.opening else P.INTRODUCING_WORDS
         for _, start, end in m.run(m.pseudonyms, unit, triggers):
-            name = next(t.text for t in reversed(unit.doc[start:end]) if t.is_alpha)
+            name = next(t for t in reversed(unit.texts[start:end]) if t.isalpha())
             lower = name.lower()
             if lower not in roles and lower not in P.MONTHS and len(lower) <= 12:
                 names.add(name)
-    return frozenset(names)
+    return _Names(frozenset(names), frozenset(n.lower() for n in names))
 
 
-def _mentions(m: _Matchers, unit: _Unit, names: frozenset[str]) -> list[_Mention]:
-    doc, lowers = unit.doc, unit.lowers
+def _mentions(m: _Matchers, unit: _Unit, names: _Names) -> list[_Mention]:
+    """People named in a unit: labels, titled adults and pseudonyms everywhere; roles
+    ("mother", "the boy", "he") only where a rule will ask whose something is."""
+    lowers = unit.lowers
     found: list[_Mention] = []
     taken: set[int] = set()
-    people = unit.phrases["labels"] + unit.phrases["young"]
+    people = unit.phrases.get("labels", []) + unit.phrases.get("young", [])
     if unit.words & P.TITLE_WORDS:
         people += m.run(m.titled, unit)
     for label, start, end in sorted(people, key=lambda x: (x[1], -x[2])):
         if taken.intersection(range(start, end)):
             continue
-        words = [w for t in doc[start:end] if (w := t.text.rstrip("."))]
+        words = [w for t in unit.texts[start:end] if (w := t.rstrip("."))]
         key = " ".join(words)
         kind = {"TITLED": "titled", "YOUNG_ADULT": "generic", "SIBLING": "sibling"}.get(
             label, "label"
@@ -401,39 +442,38 @@ def _mentions(m: _Matchers, unit: _Unit, names: frozenset[str]) -> list[_Mention
             key = " ".join([*(w.capitalize() for w in words[:-1]), words[-1]])
         found.append(_Mention(start, end, kind, key))
         taken.update(range(start, end))
-    lower_names = {n.lower() for n in names}
+    roles = _asks_whose(unit)
+    if not roles and not unit.words & names.lower:
+        return found
     for i, lower in enumerate(lowers):
-        if i in taken:
+        kind = P.ROLE_KINDS.get(lower) if roles else None
+        if i in taken or (kind is None and lower not in names.lower):
             continue
-        if lower in P.FAMILY_ADULTS:
-            kind = "family"
-        elif lower in P.SIBLINGS:
-            kind = "sibling"
-        elif lower in P.CHILD_NOUNS:
+        if kind is None:
+            if unit.texts[i] in names.written:
+                found.append(_Mention(i, i + 1, "named", unit.texts[i]))
+            continue
+        if kind == "child_noun":
             following = lowers[i + 1 : i + 3]
             if following[:1] and following[0] in P.CHILD_COMPOUNDS:
                 continue  # "child protection", "child cruelty": not a person
-            # "the child of a previous partner": someone else's child
-            kind = (
-                "group"
-                if following[:1] == ["of"] and not _is_number(following[-1])
-                else "child_noun"
-            )
-        elif lower in P.GENERIC_ADULTS:
-            kind = "generic"
-        elif lower in P.GROUPS:
-            kind = "group"
-        elif lower in P.PRONOUNS:
-            kind = "pronoun"
-        elif lower in lower_names and doc[i].text in names:
-            found.append(_Mention(i, i + 1, "named", doc[i].text))
-            continue
-        else:
-            continue
+            if following[:1] == ["of"] and not _is_number(following[-1]):
+                kind = "group"  # "the child of a previous partner": someone else's child
         generic = i > 0 and lowers[i - 1] in _INDEFINITE
         found.append(_Mention(i, i + 1, kind, lower, generic, pronoun=kind == "pronoun"))
     found.sort(key=lambda x: x.start)
     return found
+
+
+def _asks_whose(unit: _Unit) -> bool:
+    """Whether any rule will ask whose a thing in this unit is: an outcome cue, an age,
+    a social-care statement, a prison or a mental health service."""
+    return bool(
+        unit.phrases.get("cues")
+        or unit.words & _WHOSE_WORDS
+        or any(a[0] in _WHOSE_AGENCIES for a in unit.phrases.get("agencies", ()))
+        or _may_state_age(unit)
+    )
 
 
 def _nearest_left(unit: _Unit, position: int, skip_pronouns: bool = False) -> _Mention | None:
@@ -455,7 +495,7 @@ def _owner_key(mention: _Mention | None) -> str | None:
 def _cues(m: _Matchers, unit: _Unit) -> list[_Cue]:
     lowers = unit.lowers
     cues = []
-    for kind, start, end in unit.phrases["cues"]:
+    for kind, start, end in unit.phrases.get("cues", []):
         if kind == "INCIDENT_DATE":
             unit.incident_date = True
             continue
@@ -705,7 +745,7 @@ def _name_before(unit: _Unit, start: int) -> _Mention | None:
         i -= 1
     if i < 1 or lowers[i] not in ("was", "is"):
         return None
-    token = unit.doc[i - 1]
+    token = unit.token(i - 1)
     word = lowers[i - 1]
     if not token.is_title or word in P.NOT_NAMES or word in P.PERSON_WORDS:
         return None
@@ -913,7 +953,9 @@ def _review_type(m: _Matchers, units: list[_Unit]) -> FactValue | None:
     and writing across many reviews is thematic."""
     for unit in units:
         found = [
-            f for f in unit.phrases["review_types"] if f[0] != "thematic_opening" or unit.opening
+            f
+            for f in unit.phrases.get("review_types", [])
+            if f[0] != "thematic_opening" or unit.opening
         ]
         found = [("thematic" if f[0] == "thematic_opening" else f[0], f[1], f[2]) for f in found]
         found += [
@@ -933,13 +975,17 @@ def _review_type(m: _Matchers, units: list[_Unit]) -> FactValue | None:
 
 
 def _social(m: _Matchers, unit: _Unit) -> list[tuple[str, int, int]]:
-    """Social-care statements in a unit, matched once and only where one can be."""
+    """Social-care statements in a unit, matched once and only where one can be: a
+    statement (known to, no involvement with) naming social care or the family, or
+    words about a plan or the register."""
     if unit.social is None:
         words = unit.words
-        possible = words & P.PLAN_WORDS or (
-            words & P.STATEMENT_WORDS and (words & P.SOCIAL_CARE_WORDS or "family" in words)
-        )
-        unit.social = m.run(m.social, unit) if possible else []
+        found = list(unit.phrases.get("social_work", []))
+        if words & P.STATEMENT_WORDS and (words & P.SOCIAL_CARE_WORDS or "family" in words):
+            found += m.run(m.known, unit)
+        if words & P.PLAN_WORDS:
+            found += m.run(m.plan, unit)
+        unit.social = found
     return unit.social
 
 
@@ -1015,26 +1061,20 @@ def _about_adult(unit: _Unit, start: int) -> bool:
 def _agencies(
     m: _Matchers, units: list[_Unit], age: FactValue | None, subject: _Mention | None
 ) -> AgencySet | None:
-    from spacy.util import filter_spans
-
     child_age = age is not None and 5 <= age.value <= 17
     child_subject = _is_child_label(subject)
     seen: dict[str, list[tuple[_Unit, int, int]]] = {}
     for unit in units:
         if unit.section == "recommendations" or "panel" in unit.words or _is_guidance(unit):
             continue  # recommendations, who sat on the review panel, guidance
-        matches = unit.phrases["agency_phrases"] + unit.phrases["agency_cased"]
+        matches = unit.phrases.get("agencies", [])
         if (
             not matches
             or _says_uninvolved(unit)
             or any(x[0] == "KNOWN_NO" for x in _social(m, unit))
         ):
             continue
-        labels = {(start, end): label for label, start, end in matches}
-        doc, offset = unit.doc.doc, unit.doc.start  # the longest of overlapping names wins
-        for span in filter_spans([doc[offset + start : offset + end] for _, start, end in matches]):
-            start, end = span.start - offset, span.end - offset
-            agency = labels[(start, end)]
+        for agency, start, end in matches:
             if not _agency_at_work(unit, start, end, agency, child_subject):
                 continue
             if agency == "hospital" and _psychiatric(unit, start, end):

@@ -86,6 +86,21 @@ GROUPS = _words("daughters sons children babies boys girls people adults patient
 PRONOUNS = _words("he she his her him")
 TITLES = _words("mr mrs ms miss mx")
 PERSON_WORDS = FAMILY_ADULTS | SIBLINGS | CHILD_NOUNS | GENERIC_ADULTS | GROUPS | PRONOUNS | TITLES
+# One lookup per token: word -> kind of person mention (the first list a word is in wins).
+ROLE_KINDS = {
+    word: kind
+    for kind, words in reversed(
+        (
+            ("family", FAMILY_ADULTS),
+            ("sibling", SIBLINGS),
+            ("child_noun", CHILD_NOUNS),
+            ("generic", GENERIC_ADULTS),
+            ("group", GROUPS),
+            ("pronoun", PRONOUNS),
+        )
+    )
+    for word in words
+}
 # Capitalised words that start sentences but are not names.
 NOT_NAMES = _words("""the this that it there he she they we i a an his her their its one each every all
     no nobody everyone someone mother father""")
@@ -279,9 +294,15 @@ AGE_WORDS = frozenset({"aged", "age", "birthday", "old"})
 NUMBER_AFTER = frozenset({"was", "is", "turned", "turns", "then", "of"})
 # Social-care statements: about a plan or the register, or a statement (known to, no
 # involvement with, referred to) naming social care or the family.
-PLAN_WORDS = _words(
-    "need 47 s47 protection register registration deregistered de-registered stepped"
-)
+# Work that only children's social care does: the family was known to it.
+SOCIAL_WORK_PHRASES = [
+    *(f"child in need {what}" for what in ("plan", "plans", "case", "meeting", "meetings")),
+    "section 47",
+    "s47",
+    "child protection plan",
+    "child protection plans",
+]
+PLAN_WORDS = _words("plan plans register registration deregistered de-registered stepped threshold")
 STATEMENT_WORDS = _words("known open referred referral allocated attention not never no aware")
 SOCIAL_CARE_WORDS = _words("social services csc mash safeguarding")
 MANY_REVIEWS_TRIGGERS = frozenset({"reviews", "scrs", "csprs"})
@@ -402,7 +423,8 @@ CSC_NAMES = [
 
 def social_care_patterns() -> dict[str, list[list[dict]]]:
     """KNOWN_YES / KNOWN_NO: the family's contact with children's social care.
-    PLAN_YES / PLAN_NO: a child protection plan (or the old register) at the time."""
+    PLAN_YES / PLAN_NO: a child protection plan (or the old register) at the time.
+    Split by the caller into two Matchers, each run only where it can match."""
     the = {"LOWER": {"IN": ["the", "local"]}, "OP": "*"}
     negation = {"LOWER": {"IN": ["not", "never", "no"]}}
     been = {"LOWER": {"IN": ["been", "ever", "previously", "already"]}, "OP": "*"}
@@ -425,15 +447,6 @@ def social_care_patterns() -> dict[str, list[list[dict]]]:
                 csc,
             ],
             [{"LOWER": "attention"}, {"LOWER": "of"}, the, csc],
-            [
-                {"LOWER": "child"},
-                {"LOWER": "in"},
-                {"LOWER": "need"},
-                {"LOWER": {"IN": ["plan", "plans", "case", "meeting", "meetings"]}},
-            ],
-            [{"LOWER": "section"}, {"LOWER": "47"}],
-            [{"LOWER": "s47"}],
-            cp_plan,
         ],
         "KNOWN_NO": [
             [negation, been, {"LOWER": {"IN": ["known", "open"]}}, {"LOWER": "to"}, the, csc],
