@@ -121,8 +121,7 @@ _NEGATIONS = frozenset({"not", "never", "no"})
 _HISTORY = frozenset({"previous", "previously", "earlier", "prior"})
 _SELF = (["himself"], ["herself"], ["themselves"])
 _CHILD_WORDS = frozenset({"child", "children", "child's", "baby", "son", "daughter"})
-_WHOSE_WORDS = P.STATEMENT_WORDS | P.PLAN_WORDS
-_WHOSE_AGENCIES = frozenset({"prison_or_custody", "mental_health_ambiguous", "hospital"})
+_WHOSE_AGENCIES = frozenset({"prison_or_custody", "mental_health_ambiguous"})
 _LIMITS = frozenset({"under", "over", "above", "below"})
 _APPOSITION = frozenset({"is", "was", "a", "an", ",", "(", "the", "now", "who"})
 # Between units in the one Doc: a token of its own (spaces around it keep the tokenizer's
@@ -168,6 +167,7 @@ class _Unit:
     cues: list[_Cue] = field(default_factory=list)
     incident_date: bool = False
     social: list[tuple[str, int, int]] | None = None
+    may_state_age: bool | None = None
 
     @property
     def opening(self) -> bool:
@@ -412,8 +412,11 @@ def _pseudonyms(m: _Matchers, units: list[_Unit]) -> _Names:
     roles = P.FAMILY_ADULTS | P.SIBLINGS | P.CHILD_NOUNS | P.GENERIC_ADULTS | P.PRONOUNS | P.TITLES
     names = set()
     for unit in units:
-        triggers = P.PSEUDONYM_TRIGGERS if unit.opening else P.INTRODUCING_WORDS
-        for _, start, end in m.run(m.pseudonyms, unit, triggers):
+        words = unit.words
+        introduced = words & P.NAMING_WORDS or ("as" in words and words & {"referred", "known"})
+        if not (introduced or (unit.opening and words & P.QUOTES)):
+            continue
+        for _, start, end in m.run(m.pseudonyms, unit):
             name = next(t for t in reversed(unit.texts[start:end]) if t.isalpha())
             lower = name.lower()
             if lower not in roles and lower not in P.MONTHS and len(lower) <= 12:
@@ -442,7 +445,7 @@ def _mentions(m: _Matchers, unit: _Unit, names: _Names) -> list[_Mention]:
             key = " ".join([*(w.capitalize() for w in words[:-1]), words[-1]])
         found.append(_Mention(start, end, kind, key))
         taken.update(range(start, end))
-    roles = _asks_whose(unit)
+    roles = _asks_whose(m, unit)
     if not roles and not unit.words & names.lower:
         return found
     for i, lower in enumerate(lowers):
@@ -465,14 +468,16 @@ def _mentions(m: _Matchers, unit: _Unit, names: _Names) -> list[_Mention]:
     return found
 
 
-def _asks_whose(unit: _Unit) -> bool:
+def _asks_whose(m: _Matchers, unit: _Unit) -> bool:
     """Whether any rule will ask whose a thing in this unit is: an outcome cue, an age,
-    a social-care statement, a prison or a mental health service."""
+    a "not known to social care", a prison or a mental health service."""
     return bool(
         unit.phrases.get("cues")
-        or unit.words & _WHOSE_WORDS
         or any(a[0] in _WHOSE_AGENCIES for a in unit.phrases.get("agencies", ()))
+        or unit.words & P.MENTAL_HEALTH_CONTEXT
+        or {"mental", "act"} <= unit.words
         or _may_state_age(unit)
+        or any(label == "KNOWN_NO" for label, _, _ in _social(m, unit))
     )
 
 
@@ -634,13 +639,23 @@ def _is_number(word: str) -> bool:
 
 def _may_state_age(unit: _Unit) -> bool:
     """Cheap test before the age Matcher: every age pattern has "aged", "age", "old" or
-    "birthday", or a number right after "was"/"then"/"of"."""
-    lowers = unit.lowers
-    if unit.words & P.AGE_WORDS:
-        return any(_is_number(w) or w in ("a", "an") for w in lowers)
-    return bool(unit.words & P.NUMBER_AFTER) and any(
-        w in P.NUMBER_AFTER and _is_number(n) for w, n in zip(lowers, lowers[1:], strict=False)
-    )
+    "birthday" and a number, or a number right after "was"/"then"/"of". Kept on the unit:
+    two rules ask."""
+    if unit.may_state_age is None:
+        words = unit.words
+        numbers = words & P.NUMBER_VOCABULARY or any(w.isdigit() for w in words)
+        lowers = unit.lowers
+        unit.may_state_age = bool(numbers) and bool(
+            (words & P.AGE_WORDS)
+            or (
+                words & P.NUMBER_AFTER
+                and any(
+                    w in P.NUMBER_AFTER and _is_number(n)
+                    for w, n in zip(lowers, lowers[1:], strict=False)
+                )
+            )
+        )
+    return unit.may_state_age
 
 
 def _ages(m: _Matchers, units: list[_Unit]) -> list[_Age]:
@@ -981,9 +996,13 @@ def _social(m: _Matchers, unit: _Unit) -> list[tuple[str, int, int]]:
     if unit.social is None:
         words = unit.words
         found = list(unit.phrases.get("social_work", []))
-        if words & P.STATEMENT_WORDS and (words & P.SOCIAL_CARE_WORDS or "family" in words):
+        care = words & P.SOCIAL_CARE_WORDS
+        negative = words & P.NEGATION_WORDS
+        if (care and words & P.KNOWN_WORDS) or (
+            negative and (care or ("family" in words and words & P.CONTACT_WORDS))
+        ):
             found += m.run(m.known, unit)
-        if words & P.PLAN_WORDS:
+        if words & P.PLAN_WORDS or (negative and words & {"plan", "plans"}):
             found += m.run(m.plan, unit)
         unit.social = found
     return unit.social

@@ -287,13 +287,15 @@ CUE_PHRASES = {
 # A Matcher runs on a sentence only when one of its trigger words is there: the
 # Matcher is the costly step, and most sentences cannot match most patterns.
 TITLE_WORDS = TITLES | {f"{t}." for t in TITLES}
-INTRODUCING_WORDS = frozenset({"referred", "called", "pseudonym", "known"})
-PSEUDONYM_TRIGGERS = INTRODUCING_WORDS | {'"', "“", "'", "‘"}
+NAMING_WORDS = frozenset({"called", "pseudonym"})  # and "referred to as", "known as"
+QUOTES = frozenset({'"', "“", "'", "‘"})
 # Ages need a number; a bare "was 14" needs the number right after the verb.
 AGE_WORDS = frozenset({"aged", "age", "birthday", "old"})
+NUMBER_VOCABULARY = frozenset(NUMBER_WORDS) | frozenset(TENS) | {"a", "an"}
 NUMBER_AFTER = frozenset({"was", "is", "turned", "turns", "then", "of"})
-# Social-care statements: about a plan or the register, or a statement (known to, no
-# involvement with, referred to) naming social care or the family.
+# Social-care statements: "known to"/"referred to" social care, "not known to" social care
+# or "no involvement with the family", and statements about a plan or the register.
+SOCIAL_CARE_WORDS = _words("social services csc mash safeguarding")
 # Work that only children's social care does: the family was known to it.
 SOCIAL_WORK_PHRASES = [
     *(f"child in need {what}" for what in ("plan", "plans", "case", "meeting", "meetings")),
@@ -302,9 +304,10 @@ SOCIAL_WORK_PHRASES = [
     "child protection plan",
     "child protection plans",
 ]
-PLAN_WORDS = _words("plan plans register registration deregistered de-registered stepped threshold")
-STATEMENT_WORDS = _words("known open referred referral allocated attention not never no aware")
-SOCIAL_CARE_WORDS = _words("social services csc mash safeguarding")
+KNOWN_WORDS = _words("known open referred referral allocated attention")
+NEGATION_WORDS = _words("not never no")
+CONTACT_WORDS = _words("involvement contact contacts aware")
+PLAN_WORDS = _words("protection register registration deregistered de-registered stepped")
 MANY_REVIEWS_TRIGGERS = frozenset({"reviews", "scrs", "csprs"})
 
 # Words that, right before a cue, make it hypothetical or about risk, not an event.
