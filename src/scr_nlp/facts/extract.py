@@ -60,7 +60,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from scr_nlp._lazy import import_spacy
@@ -78,7 +78,7 @@ from scr_nlp.facts.records import (
 from scr_nlp.records import SegmentedDocument
 
 _EXPLICIT, _WEAK, _INFERRED = 0.9, 0.75, 0.6
-_OPENING_UNITS = 15  # title, summary and first paragraphs: where a review states its case
+_OPENING_UNITS = 15
 _SUBJECT_KINDS = frozenset({"label", "named", "titled"})
 _CHILD_KINDS = frozenset({"label", "sibling", "child_noun", "named"})
 _PAST_MARKERS = frozenset({"when", "since", "until", "before", "after", "by", "from"})
@@ -147,31 +147,48 @@ class _Cue:
     owner: str | None  # person key; None when no person is named
 
 
-@dataclass
 class _Unit:
-    """A sentence or a section heading, its tokens and what was found in it."""
+    """A sentence or a section heading, its tokens and what was found in it. A plain
+    slotted class: a document has thousands, and a dataclass with factories is slow to
+    build."""
 
-    index: int
-    folded: FoldedText
-    section: str
-    heading: bool
-    whole: object = None  # the document's one Doc (all units, see _tokenize)
-    first: int = 0  # this unit's first token in it
-    last: int = 0  # and the token after its last
-    char_offset: int = 0  # where this unit's text starts in the Doc's text
-    lowers: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)  # the tokens as written
-    phrases: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
-    words: frozenset[str] = frozenset()
-    mentions: list[_Mention] = field(default_factory=list)
-    cues: list[_Cue] = field(default_factory=list)
-    incident_date: bool = False
-    social: list[tuple[str, int, int]] | None = None
-    may_state_age: bool | None = None
+    __slots__ = (
+        "index",
+        "folded",
+        "section",
+        "heading",
+        "opening",
+        "whole",
+        "first",
+        "last",
+        "char_offset",
+        "lowers",
+        "spelling",
+        "phrases",
+        "words",
+        "mentions",
+        "cues",
+        "incident_date",
+        "social",
+        "may_state_age",
+    )
 
-    @property
-    def opening(self) -> bool:
-        return self.heading or self.index < _OPENING_UNITS or self.section == "introduction"
+    def __init__(self, index: int, folded: FoldedText, section: str, heading: bool):
+        self.index, self.folded, self.section, self.heading = index, folded, section, heading
+        # title, summary and first paragraphs: where a review states its case
+        self.opening = heading or index < _OPENING_UNITS or section == "introduction"
+        self.whole = None  # the document's one Doc (all units, see _tokenize)
+        self.first = self.last = 0  # this unit's tokens in it
+        self.char_offset = 0  # where this unit's text starts in the Doc's text
+        self.lowers: list[str] = []
+        self.spelling: tuple = ()  # (the Doc's text, token starts, token lengths)
+        self.phrases: dict[str, list[tuple[str, int, int]]] = {}
+        self.words: frozenset[str] = frozenset()
+        self.mentions: list[_Mention] = []
+        self.cues: list[_Cue] = []
+        self.incident_date = False
+        self.social: list[tuple[str, int, int]] | None = None
+        self.may_state_age: bool | None = None
 
     @property
     def span(self):
@@ -180,6 +197,19 @@ class _Unit:
 
     def token(self, i: int):
         return self.whole[self.first + i]
+
+    def written(self, start: int, end: int) -> list[str]:
+        """Tokens ``start`` to ``end`` as written (only labels and names need the case)."""
+        text, starts, lengths = self.spelling
+        first = self.first
+        return [
+            text[i : i + n]
+            for i, n in zip(
+                starts[first + start : first + end],
+                lengths[first + start : first + end],
+                strict=True,
+            )
+        ]
 
     def char(self, token: int) -> int:
         """Offset of a token in this unit's folded text."""
@@ -223,27 +253,35 @@ class _Matchers:
         self.labels = PhraseMatcher(vocab)
         for label, sequences in P.label_phrases().items():
             self.labels.add(label, [Doc(vocab, words=words) for words in sequences])
-        self.young = self._phrases(
-            PhraseMatcher(vocab, attr="LOWER"), {"YOUNG_ADULT": ["young woman", "young man"]}
-        )
+        self.titled = self._patterns(Matcher(vocab), P.titled_patterns())
         self.pseudonyms = self._patterns(Matcher(vocab), {"NAME": P.pseudonym_patterns()})
         self.ages = self._patterns(Matcher(vocab), P.age_patterns(), greedy="LONGEST")
         social = P.social_care_patterns()
-        self.known = self._patterns(
-            Matcher(vocab), {k: social[k] for k in ("KNOWN_YES", "KNOWN_NO")}, greedy="LONGEST"
-        )
+        known = ("KNOWN_YES_TO", "KNOWN_NO_TO", "KNOWN_NO")
+        self.known = self._patterns(Matcher(vocab), {k: social[k] for k in known})
         self.plan = self._patterns(
             Matcher(vocab), {k: social[k] for k in ("PLAN_YES", "PLAN_NO")}, greedy="LONGEST"
         )
         self.many_reviews = self._patterns(Matcher(vocab), {"thematic": P.many_reviews_patterns()})
-        self.cues = self._phrases(PhraseMatcher(vocab, attr="LOWER"), P.CUE_PHRASES)
-        self.review_types = self._phrases(PhraseMatcher(vocab, attr="LOWER"), P.REVIEW_TYPE_PHRASES)
-        self.agency_phrases = self._phrases(PhraseMatcher(vocab, attr="LOWER"), P.AGENCY_PHRASES)
-        self.agency_cased = self._phrases(PhraseMatcher(vocab), P.AGENCY_CASED)
-        self.social_work = self._phrases(
-            PhraseMatcher(vocab, attr="LOWER"), {"KNOWN_YES": P.SOCIAL_WORK_PHRASES}
+        # One pass over the text for every lower-case phrase list: "group:label" keys.
+        self.phrase_lists = self._phrases(
+            PhraseMatcher(vocab, attr="LOWER"),
+            {
+                f"{group}:{label}": texts
+                for group, lists in (
+                    ("young", {"YOUNG_ADULT": ["young woman", "young man"]}),
+                    ("cues", P.CUE_PHRASES),
+                    ("review_types", P.REVIEW_TYPE_PHRASES),
+                    ("agencies", P.AGENCY_PHRASES),
+                    ("social_work", {"KNOWN_YES": P.SOCIAL_WORK_PHRASES}),
+                    ("csc", {"CSC": P.CSC_NAMES}),
+                )
+                for label, texts in lists.items()
+            },
         )
-        self.csc_names = self._phrases(PhraseMatcher(vocab, attr="LOWER"), {"CSC": P.CSC_NAMES})
+        self.agency_cased = self._phrases(
+            PhraseMatcher(vocab), {f"agencies:{k}": v for k, v in P.AGENCY_CASED.items()}
+        )
 
     @staticmethod
     def _patterns(matcher, patterns: dict, greedy: str | None = None):
@@ -264,23 +302,18 @@ class _Matchers:
         return [(self.strings[i], start, end) for i, start, end in matcher(unit.span)]
 
     def phrases(self, units: list[_Unit], doc) -> None:
-        """Run every PhraseMatcher once over the whole document (fast) and hand each
-        unit its matches, in unit token offsets. Agency names that overlap ("school" in
-        "school nurse", "hospital" in "psychiatric hospital") keep the longest."""
-        from spacy.tokens import Span
-        from spacy.util import filter_spans
-
-        found = {
-            name: [(self.strings[i], s, e) for i, s, e in getattr(self, name)(doc)]
-            for name in ("labels", "young", "cues", "review_types", "social_work")
-        }
-        agencies = {
-            (s, e): self.strings[i]
-            for name in ("agency_phrases", "agency_cased")
-            for i, s, e in getattr(self, name)(doc)
-        }
-        longest = filter_spans([doc[s:e] for s, e in agencies])
-        found["agencies"] = [(agencies[(x.start, x.end)], x.start, x.end) for x in longest]
+        """Run the PhraseMatchers once over the whole document (fast) and hand each unit
+        its matches, by group, in unit token offsets. Agency names that overlap ("school"
+        in "school nurse", "hospital" in "psychiatric hospital") keep the longest."""
+        found: dict[str, list[tuple[str, int, int]]] = {"labels": []}
+        agencies = []
+        for i, start, end in [*self.phrase_lists(doc), *self.agency_cased(doc)]:
+            group, label = self.strings[i].split(":", 1)
+            (agencies if group == "agencies" else found.setdefault(group, [])).append(
+                (label, start, end)
+            )
+        found["labels"] = [(self.strings[i], s, e) for i, s, e in self.labels(doc)]
+        found["agencies"] = _longest(agencies)
         starts = [u.first for u in units]
         for name, matches in found.items():
             for label, start, end in matches:
@@ -288,10 +321,17 @@ class _Matchers:
                 unit.phrases.setdefault(name, []).append(
                     (label, start - unit.first, end - unit.first)
                 )
-        # Names of children's social care become entities: the social-care patterns
-        # match them as one {"ENT_TYPE": "CSC"} token.
-        names = filter_spans([doc[start:end] for _, start, end in self.csc_names(doc)])
-        doc.ents = [Span(doc, x.start, x.end, "CSC") for x in names]
+
+
+def _longest(matches: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Of overlapping matches keep the longest (then the first), as spaCy's filter_spans
+    does, without making a Span for each."""
+    kept, taken = [], set()
+    for label, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
+        if taken.isdisjoint(range(start, end)):
+            kept.append((label, start, end))
+            taken.update(range(start, end))
+    return sorted(kept, key=lambda m: m[1])
 
 
 @lru_cache(maxsize=1)
@@ -343,8 +383,8 @@ def extract_facts(seg: SegmentedDocument) -> CaseFacts:
 def _tokenize(m: _Matchers, units: list[_Unit]) -> None:
     """One Doc for the whole document (one tokenizer call is much cheaper than one per
     sentence), units joined by a newline token that no pattern can cross; each unit
-    gets its place in it and its words as written and lower-cased, sliced from the text
-    rather than read from a Token object per token."""
+    gets its place in it and its lower-cased words, sliced from the text rather than read
+    from a Token object per token."""
     from spacy.attrs import IDX, LENGTH
 
     joined = _SEPARATOR.join(u.folded.text for u in units)
@@ -352,7 +392,7 @@ def _tokenize(m: _Matchers, units: list[_Unit]) -> None:
     token_starts = doc.to_array(IDX).tolist()
     lowered = joined.lower()
     lengths = doc.to_array(LENGTH).tolist()
-    texts = [joined[i : i + n] for i, n in zip(token_starts, lengths, strict=True)]
+    spelling = (joined, token_starts, lengths)
     if len(lowered) == len(joined):
         lowers = [lowered[i : i + n] for i, n in zip(token_starts, lengths, strict=True)]
     else:  # a character whose lower case is longer: ask spaCy
@@ -362,7 +402,7 @@ def _tokenize(m: _Matchers, units: list[_Unit]) -> None:
         end_char = offset + len(unit.folded.text)
         a, b = bisect_left(token_starts, offset), bisect_left(token_starts, end_char)
         unit.whole, unit.first, unit.last, unit.char_offset = doc, a, b, offset
-        unit.lowers, unit.texts = lowers[a:b], texts[a:b]
+        unit.lowers, unit.spelling = lowers[a:b], spelling
         unit.words = frozenset(unit.lowers)
         offset = end_char + len(_SEPARATOR)
     m.phrases(units, doc)
@@ -417,7 +457,7 @@ def _pseudonyms(m: _Matchers, units: list[_Unit]) -> _Names:
         if not (introduced or (unit.opening and words & P.QUOTES)):
             continue
         for _, start, end in m.run(m.pseudonyms, unit):
-            name = next(t for t in reversed(unit.texts[start:end]) if t.isalpha())
+            name = next(t for t in reversed(unit.written(start, end)) if t.isalpha())
             lower = name.lower()
             if lower not in roles and lower not in P.MONTHS and len(lower) <= 12:
                 names.add(name)
@@ -436,7 +476,7 @@ def _mentions(m: _Matchers, unit: _Unit, names: _Names) -> list[_Mention]:
     for label, start, end in sorted(people, key=lambda x: (x[1], -x[2])):
         if taken.intersection(range(start, end)):
             continue
-        words = [w for t in unit.texts[start:end] if (w := t.rstrip("."))]
+        words = [w for t in unit.written(start, end) if (w := t.rstrip("."))]
         key = " ".join(words)
         kind = {"TITLED": "titled", "YOUNG_ADULT": "generic", "SIBLING": "sibling"}.get(
             label, "label"
@@ -453,8 +493,9 @@ def _mentions(m: _Matchers, unit: _Unit, names: _Names) -> list[_Mention]:
         if i in taken or (kind is None and lower not in names.lower):
             continue
         if kind is None:
-            if unit.texts[i] in names.written:
-                found.append(_Mention(i, i + 1, "named", unit.texts[i]))
+            (written,) = unit.written(i, i + 1)
+            if written in names.written:
+                found.append(_Mention(i, i + 1, "named", written))
             continue
         if kind == "child_noun":
             following = lowers[i + 1 : i + 3]
@@ -1001,11 +1042,24 @@ def _social(m: _Matchers, unit: _Unit) -> list[tuple[str, int, int]]:
         if (care and words & P.KNOWN_WORDS) or (
             negative and (care or ("family" in words and words & P.CONTACT_WORDS))
         ):
-            found += m.run(m.known, unit)
+            found += _known_statements(m, unit)
         if words & P.PLAN_WORDS or (negative and words & {"plan", "plans"}):
             found += m.run(m.plan, unit)
         unit.social = found
     return unit.social
+
+
+def _known_statements(m: _Matchers, unit: _Unit) -> list[tuple[str, int, int]]:
+    """ "known to the local children's services": a statement pattern that ends where a
+    name of children's social care begins, as one match."""
+    names = {start: end for _, start, end in unit.phrases.get("csc", ())}
+    statements = []
+    for label, start, end in m.run(m.known, unit):
+        if label == "KNOWN_NO":
+            statements.append((label, start, end))
+        elif end in names:
+            statements.append((label.removesuffix("_TO"), start, names[end]))
+    return statements
 
 
 def _social_care(m: _Matchers, units: list[_Unit]):

@@ -408,8 +408,8 @@ def many_reviews_patterns() -> list[list[dict]]:
     ]
 
 
-# Names of children's social care. A PhraseMatcher marks them as CSC entities, so the
-# statement patterns below need one {"ENT_TYPE": "CSC"} token, not one pattern per name.
+# Names of children's social care, found by the PhraseMatcher; a "known to" statement
+# pattern must end where one of them begins.
 CSC_NAMES = [
     "children's social care",
     "children’s social care",
@@ -440,27 +440,28 @@ def social_care_patterns() -> dict[str, list[list[dict]]]:
     register = {"LOWER": {"IN": ["register", "registration"]}}
     ended = {"LOWER": {"IN": ["ended", "closed", "discontinued", "ceased"]}}
     involvement = {"LOWER": {"IN": ["involvement", "contact", "contacts"]}}
-    csc = {"ENT_TYPE": "CSC", "OP": "+"}
     return {
-        "KNOWN_YES": [
+        # Each ends just before a name of children's social care, which the caller checks
+        # against the PhraseMatcher's CSC_NAMES matches (a name has many spellings).
+        "KNOWN_YES_TO": [
             [
                 {"LOWER": {"IN": ["known", "open", "referred", "referral", "allocated"]}},
                 {"LOWER": "to"},
                 the,
-                csc,
             ],
-            [{"LOWER": "attention"}, {"LOWER": "of"}, the, csc],
+            [{"LOWER": "attention"}, {"LOWER": "of"}, the],
         ],
-        "KNOWN_NO": [
-            [negation, been, {"LOWER": {"IN": ["known", "open"]}}, {"LOWER": "to"}, the, csc],
+        "KNOWN_NO_TO": [
+            [negation, been, {"LOWER": {"IN": ["known", "open"]}}, {"LOWER": "to"}, the],
             [
                 negation,
                 {"LOWER": {"IN": ["previous", "prior", "earlier"]}, "OP": "?"},
                 involvement,
                 {"LOWER": "with"},
                 the,
-                csc,
             ],
+        ],
+        "KNOWN_NO": [
             [
                 negation,
                 {"LOWER": {"IN": ["previous", "prior", "earlier"]}, "OP": "?"},
