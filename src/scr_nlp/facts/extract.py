@@ -1,10 +1,12 @@
 """Read case facts from a segmented review with spaCy rule matchers.
 
-Sentences and section headings are tokenised with one cached blank English pipeline
-(``nlp.tokenizer.pipe``); Matcher and PhraseMatcher patterns (``patterns.py``) find
-ages, people, outcome cues, dates, review types, social-care statements and agencies,
-and the rules below weigh them. Match offsets in a sentence's folded text are mapped
-back to ``RawDocument.text`` through ``FoldedText``, so every evidence span is exact.
+A document's sentences and section headings are tokenised as one Doc by a cached blank
+English pipeline. PhraseMatchers (agencies, anonymised labels, outcome cues, review
+types) run once over it; token Matchers (ages, social-care statements, titled names,
+pseudonyms) run only on sentences holding one of their trigger words, because they are
+the costly step. The rules below weigh what they find. Match offsets in a sentence's
+folded text are mapped back to ``RawDocument.text`` through ``FoldedText``, so every
+evidence span is exact.
 
 Who the subject is. The subject is the person whose death or harm the document is
 about: the person most often named by an outcome cue ("Baby F died", "the death of
@@ -18,10 +20,12 @@ subject, so "Mother was 24" is never the child's age.
 The document's age (``child_age_years`` / ``child_age_band``). Each age found is tied
 to the person it belongs to (the noun after "a 14-year-old", else the nearest person
 named before it; "he"/"she" are taken to be the subject when the subject was just
-named). Ages score: the subject 3, an unnamed child ("a nine-year-old boy") 2, anyone
-else allowed 1; +2 when an outcome cue about the same person is in the same sentence;
-+1 in a heading or the opening of the document; -3 for an earlier age ("since the age
-of 7", "when he was nine"). The best score wins (at least 2); between equal scores the
+named). An age at an earlier time ("since the age of 7", "His mother died when he was
+nine") is never the subject's. Ages score: the subject 3, an unnamed child ("a
+nine-year-old boy") 2, anyone else allowed 1; +2 when an outcome cue about the same
+person is in the same sentence; +1 in a heading or the opening of the document; -1 when
+a year stands just before it (the age on that date). The best score wins (at least 2);
+between equal scores the
 subject's earliest statement, or with no identifiable subject the youngest child whose
 harm is stated. Every child with an age is listed in ``children`` (best age per child).
 Where the document names a child subject, ages of 18 and over and ages tied to no
@@ -53,7 +57,8 @@ are None (children with ages are still listed).
 
 Confidence is a plain score, not a probability: 0.9 for an explicit statement about
 the subject, 0.75 for a weaker or single cue, 0.6 for an inference (social care
-involvement from an agency mention; an agency named once).
+involvement from an agency mention; an agency named once; a death's year taken from the
+latest injury or admission because the death itself is undated).
 """
 
 from __future__ import annotations
@@ -249,7 +254,6 @@ class _Matchers:
         self.nlp = nlp = spacy.blank("en")
         vocab = nlp.vocab
         self.strings = vocab.strings
-        self.titled = self._patterns(Matcher(vocab), P.titled_patterns())
         self.labels = PhraseMatcher(vocab)
         for label, sequences in P.label_phrases().items():
             self.labels.add(label, [Doc(vocab, words=words) for words in sequences])
@@ -347,7 +351,7 @@ def extract_facts(seg: SegmentedDocument) -> CaseFacts:
     names = _pseudonyms(m, units)
     for unit in units:
         unit.mentions = _mentions(m, unit, names)
-        unit.cues = _cues(m, unit)
+        unit.cues = _cues(unit)
     subject = _subject(units)
     _resolve_pronouns(units, subject)
 
@@ -449,7 +453,6 @@ class _Names:
 def _pseudonyms(m: _Matchers, units: list[_Unit]) -> _Names:
     """Names the review gives its people: '"Leo"' in the opening (quotes later are
     mostly speech), 'referred to as Adam' anywhere."""
-    roles = P.FAMILY_ADULTS | P.SIBLINGS | P.CHILD_NOUNS | P.GENERIC_ADULTS | P.PRONOUNS | P.TITLES
     names = set()
     for unit in units:
         words = unit.words
@@ -459,7 +462,7 @@ def _pseudonyms(m: _Matchers, units: list[_Unit]) -> _Names:
         for _, start, end in m.run(m.pseudonyms, unit):
             name = next(t for t in reversed(unit.written(start, end)) if t.isalpha())
             lower = name.lower()
-            if lower not in roles and lower not in P.MONTHS and len(lower) <= 12:
+            if lower not in P.PERSON_WORDS and lower not in P.MONTHS and len(lower) <= 12:
                 names.add(name)
     return _Names(frozenset(names), frozenset(n.lower() for n in names))
 
@@ -538,7 +541,7 @@ def _owner_key(mention: _Mention | None) -> str | None:
     return mention.key
 
 
-def _cues(m: _Matchers, unit: _Unit) -> list[_Cue]:
+def _cues(unit: _Unit) -> list[_Cue]:
     lowers = unit.lowers
     cues = []
     for kind, start, end in unit.phrases.get("cues", []):
@@ -954,7 +957,7 @@ def _year(
         lowers = unit.lowers
         history = bool(unit.words & _HISTORY)
         for i, word in enumerate(lowers):
-            if not (len(word) == 4 and word.isdigit() and 1950 <= int(word) <= 2035):
+            if not _is_year(word):
                 continue
             date_start = _date_start(lowers, i)
             before = lowers[max(0, date_start - 4) : date_start]
