@@ -451,13 +451,17 @@ class _Names:
 
 
 def _pseudonyms(m: _Matchers, units: list[_Unit]) -> _Names:
-    """Names the review gives its people: '"Leo"' in the opening (quotes later are
-    mostly speech), 'referred to as Adam' anywhere."""
+    """Names the review gives its people: '"Leo"' in a heading or the first lines (quotes
+    later are mostly speech), 'referred to as Adam' anywhere."""
     names = set()
     for unit in units:
         words = unit.words
-        introduced = words & P.NAMING_WORDS or ("as" in words and words & {"referred", "known"})
-        if not (introduced or (unit.opening and words & P.QUOTES)):
+        introduced = words & P.NAMING_WORDS or (
+            "as" in words
+            and ("referred" in words or any(a == "known" and b == "as" for a, b in _pairs(unit)))
+        )
+        title = unit.heading or unit.index < _OPENING_UNITS
+        if not (introduced or (title and words & P.QUOTES)):
             continue
         for _, start, end in m.run(m.pseudonyms, unit):
             name = next(t for t in reversed(unit.written(start, end)) if t.isalpha())
@@ -465,6 +469,10 @@ def _pseudonyms(m: _Matchers, units: list[_Unit]) -> _Names:
             if lower not in P.PERSON_WORDS and lower not in P.MONTHS and len(lower) <= 12:
                 names.add(name)
     return _Names(frozenset(names), frozenset(n.lower() for n in names))
+
+
+def _pairs(unit: _Unit):
+    return zip(unit.lowers, unit.lowers[1:], strict=False)
 
 
 def _mentions(m: _Matchers, unit: _Unit, names: _Names) -> list[_Mention]:
@@ -1042,11 +1050,11 @@ def _social(m: _Matchers, unit: _Unit) -> list[tuple[str, int, int]]:
         found = list(unit.phrases.get("social_work", []))
         care = words & P.SOCIAL_CARE_WORDS
         negative = words & P.NEGATION_WORDS
-        if (care and words & P.KNOWN_WORDS) or (
-            negative and (care or ("family" in words and words & P.CONTACT_WORDS))
-        ):
+        known, contact = words & P.KNOWN_WORDS, words & P.CONTACT_WORDS
+        if (care and known) or (negative and (known or contact) and (care or "family" in words)):
             found += _known_statements(m, unit)
-        if words & P.PLAN_WORDS or (negative and words & {"plan", "plans"}):
+        plan = words & {"plan", "plans"}
+        if (plan and (negative or "protection" in words)) or words & P.PLAN_WORDS:
             found += m.run(m.plan, unit)
         unit.social = found
     return unit.social

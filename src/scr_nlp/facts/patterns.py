@@ -307,7 +307,9 @@ SOCIAL_WORK_PHRASES = [
 KNOWN_WORDS = _words("known open referred referral allocated attention")
 NEGATION_WORDS = _words("not never no")
 CONTACT_WORDS = _words("involvement contact contacts aware")
-PLAN_WORDS = _words("protection register registration deregistered de-registered stepped")
+# with "plan": "protection" or a negation; or one of these (register, "stepped down",
+# "threshold for a child protection conference")
+PLAN_WORDS = _words("register registration deregistered de-registered stepped threshold")
 MANY_REVIEWS_TRIGGERS = frozenset({"reviews", "scrs", "csprs"})
 
 # Words that, right before a cue, make it hypothetical or about risk, not an event.
