@@ -316,3 +316,26 @@ def test_exit_code_when_some_fail(tiny_model_dir, tmp_path):
     assert result.returncode == 10
     assert "Traceback" not in result.stderr
     assert "binary" in result.stderr
+
+
+def test_records_carry_facts_and_the_manifest_wins(tiny_model_dir, tmp_path):
+    folder = tmp_path / "facts"
+    folder.mkdir()
+    text = "1.1 Baby F died in March 2016, aged eleven weeks, at home.\n\n1.2 The GP saw Baby F twice.\n"
+    (folder / "f1.txt").write_text(text)
+    (folder / "f2.txt").write_text(text)
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("doc_id,year\nf1,2015\n")
+    out = tmp_path / "r.jsonl"
+    run_batch([folder], out, _options(tiny_model_dir, manifest=manifest))
+    by_id = {r["doc_id"]: r for r in _records(out)}
+    f1, f2 = by_id["f1"]["facts"], by_id["f2"]["facts"]
+    assert f1["values"]["year"] == 2015 and f1["sources"]["year"] == "manifest"
+    assert f2["values"]["year"] == 2016 and f2["sources"]["year"] == "extracted"
+    assert f2["values"]["child_age_band"] == "under_1" and f2["values"]["outcome"] == "death"
+    assert "gp" in f2["values"]["agencies"]
+    evidence = f2["extracted"]["year"]["evidence"][0]
+    assert text[evidence["start"] : evidence["end"]] == "March 2016"
+    result = run_cli("aggregate", out, "--by", "child_age_band")
+    assert result.returncode == 0 and "under_1" in result.stdout
+    assert "child_age_band: 0 from the manifest, 2 read from the text, 0 unknown" in result.stdout

@@ -168,13 +168,30 @@ def tag(
     from scr_nlp.tagging import Tagger
 
     raw = read_document(file, max_size_mb)  # bad input fails before the model loads
-    result = Tagger.load(model, threshold).tag(raw)
+    result = Tagger.load(model, threshold).tag(raw, facts=True)
     if format is TextOrJson.json:
         _out(json.dumps(result.to_dict(), ensure_ascii=False))
         return
     from scr_nlp.display import format_tag_result
 
     _out(format_tag_result(result, evidence))
+
+
+@app.command()
+def facts(
+    file: FileArg, format: FormatOpt = TextOrJson.text, max_size_mb: MaxSize = MAX_SIZE_MB
+) -> None:
+    """The case facts the text states (age, outcome, year, review type, social care,
+    agencies), each with its evidence."""
+    from scr_nlp.facts import extract_facts, format_facts
+    from scr_nlp.segmenting import segment_file
+
+    seg = segment_file(file, max_size_mb)
+    found = extract_facts(seg)
+    if format is TextOrJson.json:
+        _out(json.dumps(found.to_dict(), ensure_ascii=False, indent=1))
+        return
+    _out(format_facts(found, seg.raw.text))
 
 
 @app.command("tag-batch")
@@ -234,7 +251,7 @@ def tag_batch(
             "--facts/--no-facts",
             help="Read case facts (age, outcome, year, agencies) from the text.",
         ),
-    ] = False,
+    ] = True,
 ) -> None:
     """Tag many documents into one JSON object per line; re-running skips what is done."""
     from scr_nlp.batch import BatchOptions, errors_path, run_batch

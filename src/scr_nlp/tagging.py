@@ -213,8 +213,9 @@ class Tagger:
         doc_id: str | None = None,
         meta: dict | None = None,
         max_size_mb: float = DEFAULT_MAX_SIZE_MB,
+        facts: bool = False,
     ) -> TagResult:
-        return next(self.tag_many([source], [doc_id], [meta], max_size_mb))
+        return next(self.tag_many([source], [doc_id], [meta], max_size_mb, facts))
 
     def tag_many(
         self,
@@ -222,6 +223,7 @@ class Tagger:
         doc_ids: Iterable[str | None] | None = None,
         metas: Iterable[dict | None] | None = None,
         max_size_mb: float = DEFAULT_MAX_SIZE_MB,
+        facts: bool = False,
     ) -> Iterator[TagResult]:
         """Stream results for paths, strings of text or read documents, one at a time."""
         from itertools import repeat
@@ -232,7 +234,7 @@ class Tagger:
         for seg, doc_id, meta in zip(
             segment_many(raws), doc_ids or repeat(None), metas or repeat(None), strict=False
         ):
-            yield self.tag_segmented(seg, doc_id, meta)
+            yield self.tag_segmented(seg, doc_id, meta, facts)
 
     def score(self, seg: SegmentedDocument):
         """Sentence scores (sentences x themes), each sentence with its neighbours as context."""
@@ -241,8 +243,13 @@ class Tagger:
         return self.model.predict_proba(with_neighbours([s.text for s in seg.sentences]))
 
     def tag_segmented(
-        self, seg: SegmentedDocument, doc_id: str | None = None, meta: dict | None = None
+        self,
+        seg: SegmentedDocument,
+        doc_id: str | None = None,
+        meta: dict | None = None,
+        facts: bool = False,
     ) -> TagResult:
+        """Tag a segmented document; ``facts`` also reads the case facts the text states."""
         scores = self.score(seg)
         decided = decide(scores, self.decision)
         tagged = tuple(
@@ -269,4 +276,12 @@ class Tagger:
             sentences=tagged,
             settings=self.settings,
             warnings=seg.raw.warnings,
+            facts=_facts(seg, meta) if facts else None,
         )
+
+
+def _facts(seg: SegmentedDocument, meta: dict | None) -> dict:
+    from scr_nlp.facts import extract_facts
+    from scr_nlp.facts.merge import facts_record
+
+    return facts_record(extract_facts(seg), meta)

@@ -94,7 +94,7 @@ class BatchOptions:
     scheduler: str | None = None
     progress: bool = False
     strict: bool = False
-    facts: bool = False
+    facts: bool = True
 
     def __post_init__(self):
         from scr_nlp.errors import UsageError

@@ -35,14 +35,7 @@ def tag_item(item: BatchItem, tagger, context: WorkContext) -> BatchOutcome:
             return BatchOutcome(item, Status.SKIPPED)
         from scr_nlp.segmenting import segment
 
-        seg = segment(raw)
-        result = tagger.tag_segmented(seg, doc_id=item.doc_id, meta=item.meta)
-        if context.facts:
-            from dataclasses import replace
-
-            from scr_nlp.facts import facts_for_record
-
-            result = replace(result, facts=facts_for_record(seg, item.meta, item.meta_sources))
+        result = tagger.tag_segmented(segment(raw), item.doc_id, item.meta, context.facts)
         record_json = json.dumps(result.to_dict(), ensure_ascii=False)
         return BatchOutcome(item, Status.TAGGED, record_json=record_json, sha256=raw.sha256)
     except Exception as exc:  # noqa: BLE001 - every failure becomes an error record

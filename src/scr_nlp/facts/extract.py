@@ -428,11 +428,11 @@ def _units(seg: SegmentedDocument) -> list[_Unit]:
 
 
 def _furniture(m: _Matchers, seg: SegmentedDocument) -> list[_Unit]:
-    """Lines clean-up dropped as running headers: "SERIOUS CASE REVIEW: CHILD G" repeated
+    """Lines clean-up removed as running headers: "SERIOUS CASE REVIEW: CHILD G" repeated
     on every page is still the document saying what it is. Read for the review type only."""
     text = seg.raw.text
     units = []
-    for start, end in seg.dropped:
+    for start, end in seg.removed:
         line = " ".join(text[start:end].split())
         if sum(ch.isalpha() for ch in line) >= 6:
             units.append(_Unit(0, FoldedText(text, start, end, line), "other", True))
