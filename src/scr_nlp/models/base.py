@@ -57,3 +57,34 @@ class ThemeClassifier(ABC):
     @abstractmethod
     def load_weights(cls, directory: Path, config: Any) -> ThemeClassifier:
         """Rebuild a fitted classifier from ``save_weights`` output."""
+
+
+def fit_theme_heads(X, labels: list[tuple[str, ...]], make_classifier, progress=None):
+    """One binary classifier per theme on the rows of ``X``: (coef, intercept) as float32
+    arrays in taxonomy order. A theme with no positive or no negative sentence is refused,
+    naming it. Fitted one after another: liblinear keeps global state and is not thread-safe."""
+    import numpy as np
+
+    from scr_nlp.taxonomy import THEME_IDS
+
+    coefs, intercepts = [], []
+    for theme in THEME_IDS:
+        y = np.array([theme in lab for lab in labels], dtype=int)
+        if y.min() == y.max():
+            raise ValueError(
+                f"training data has {'no' if y.max() == 0 else 'only'} positive sentences for "
+                f"{theme!r}; every theme needs both positives and negatives"
+            )
+        clf = make_classifier().fit(X, y)
+        coefs.append(clf.coef_[0].astype(np.float32))
+        intercepts.append(float(clf.intercept_[0]))
+        if progress is not None:
+            progress(1)
+    return np.vstack(coefs), np.array(intercepts, dtype=np.float32)
+
+
+def logistic(X, coef, intercept):
+    """Per-theme probabilities from linear heads."""
+    import numpy as np
+
+    return (1.0 / (1.0 + np.exp(-(np.asarray(X @ coef.T) + intercept)))).astype(np.float32)

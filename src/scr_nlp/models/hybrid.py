@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scr_nlp.models.base import SentenceInput, ThemeClassifier
+from scr_nlp.models.base import SentenceInput, ThemeClassifier, fit_theme_heads, logistic
 from scr_nlp.models.config import HybridConfig, LinearConfig
 from scr_nlp.models.linear import LinearThemeClassifier
 from scr_nlp.taxonomy import THEME_IDS
@@ -71,24 +71,17 @@ class HybridThemeClassifier(ThemeClassifier):
         return np.hstack([own, self.config.context_weight * around])
 
     def fit(self, sentences, labels, progress=None):
-        import numpy as np
         from sklearn.linear_model import LogisticRegression
 
         self.linear.fit(sentences, labels, progress=progress)
-        X = self._semantic_features(sentences)
-        coefs, intercepts = [], []
-        for theme in THEME_IDS:
-            y = np.array([theme in lab for lab in labels], dtype=int)
-            clf = LogisticRegression(
+        self.coef_, self.intercept_ = fit_theme_heads(
+            self._semantic_features(sentences),
+            labels,
+            lambda: LogisticRegression(
                 C=self.config.semantic_c, class_weight="balanced", max_iter=3000, solver="lbfgs"
-            )
-            clf.fit(X, y)
-            coefs.append(clf.coef_[0].astype(np.float32))
-            intercepts.append(float(clf.intercept_[0]))
-            if progress is not None:
-                progress(1)
-        self.coef_ = np.vstack(coefs)
-        self.intercept_ = np.array(intercepts, dtype=np.float32)
+            ),
+            progress,
+        )
         return self
 
     def predict_proba(self, sentences):
@@ -98,8 +91,7 @@ class HybridThemeClassifier(ThemeClassifier):
             raise RuntimeError("the hybrid classifier is not fitted")
         if not sentences:
             return np.zeros((0, len(THEME_IDS)), dtype=np.float32)
-        logits = self._semantic_features(sentences) @ self.coef_.T + self.intercept_
-        semantic = 1.0 / (1.0 + np.exp(-logits))
+        semantic = logistic(self._semantic_features(sentences), self.coef_, self.intercept_)
         w = self.config.semantic_weight
         return (w * semantic + (1 - w) * self.linear.predict_proba(sentences)).astype(np.float32)
 

@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from scr_nlp.models.base import SentenceInput, ThemeClassifier
+from scr_nlp.models.base import SentenceInput, ThemeClassifier, fit_theme_heads, logistic
 from scr_nlp.models.config import LinearConfig
 from scr_nlp.models.negation import is_negation
 from scr_nlp.taxonomy import THEME_IDS
@@ -113,39 +113,21 @@ class LinearThemeClassifier(ThemeClassifier):
 
     # -- contract
     def fit(self, sentences, labels, progress=None):
-        import numpy as np
         from sklearn.linear_model import LogisticRegression
 
         X = self._features(sentences, fit=True)
-        targets = []
-        for theme in THEME_IDS:
-            y = np.array([theme in lab for lab in labels], dtype=int)
-            if y.min() == y.max():
-                raise ValueError(
-                    f"training data has {'no' if y.max() == 0 else 'only'} positive sentences for "
-                    f"{theme!r}; every theme needs both positives and negatives"
-                )
-            targets.append(y)
-
-        def fit_one(y):
-            clf = LogisticRegression(
+        self.coef_, self.intercept_ = fit_theme_heads(
+            X,
+            labels,
+            lambda: LogisticRegression(
                 C=self.config.c,
                 class_weight="balanced",
                 solver="liblinear",
                 max_iter=2000,
                 random_state=self.config.seed,
-            )
-            clf.fit(X, y)
-            if progress is not None:
-                progress(1)
-            return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
-
-        # Serial on purpose: liblinear keeps global state and is not safe to run in threads.
-        fitted = [fit_one(y) for y in targets]
-        coefs = [c for c, _ in fitted]
-        intercepts = [i for _, i in fitted]
-        self.coef_ = np.vstack(coefs)
-        self.intercept_ = np.array(intercepts, dtype=np.float32)
+            ),
+            progress,
+        )
         return self
 
     def predict_proba(self, sentences):
@@ -155,9 +137,7 @@ class LinearThemeClassifier(ThemeClassifier):
             raise RuntimeError("the linear classifier is not fitted")
         if not sentences:
             return np.zeros((0, len(THEME_IDS)), dtype=np.float32)
-        X = self._features(sentences)
-        logits = np.asarray(X @ self.coef_.T) + self.intercept_
-        return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+        return logistic(self._features(sentences), self.coef_, self.intercept_)
 
     def save_weights(self, directory: Path) -> list[str]:
         import numpy as np
