@@ -152,3 +152,8 @@ def test_results_reader_refuses_bad_and_duplicate_records(tmp_path):
     path.write_text(json.dumps(record) + "\n" + json.dumps(record) + "\n")
     with pytest.raises(DataError, match="doc_id 'x' already appears on line 1"):
         list(read_results(path))
+
+
+def test_percent_is_rounded_from_the_counts():
+    result = aggregate(_records([("A", 11, 6)]), ["region"])
+    assert "6 (55%" in format_aggregate(result, "table")

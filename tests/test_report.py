@@ -184,7 +184,7 @@ def test_header_and_overall_table_match_aggregate(report_html, records):
 
 def test_header_says_when_a_model_has_no_real_text_measurement():
     synthetic_only = {"metrics": {"dev": {"sentence": {"macro_f1": 0.75}}}}
-    assert "no measurement on real case-review text" in accuracy_text(synthetic_only, False)
+    assert "no measurement on real text" in accuracy_text(synthetic_only, False)
     assert "threshold override" in accuracy_text(synthetic_only, True)
 
 
@@ -222,7 +222,7 @@ def test_measured_model_shows_accuracy_and_corrected_prevalence(measured_results
     page = build_report(measured_results, ["region"])
     text = _text(page)
     assert (
-        "real case-review text (macro-F1, 0 to 1, higher is better): 0.71 for sentences and 0.80 for documents"
+        "common there, 0 to 1, higher is better): 0.71 for sentences and 0.80 for documents"
         in text.header
     )
     for t in THEMES:

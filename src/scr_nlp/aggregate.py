@@ -389,7 +389,9 @@ def _markdown_cell(value) -> str:
 
 
 def _cell(tc: ThemeCount) -> str:
-    tagged = f"{tc.count} ({tc.percent:.0f}%, {tc.ci_low:.0f}-{tc.ci_high:.0f})"
+    # From the counts, not the rounded percent: 6 of 11 is 55%, not 54% (54.5 rounded to even).
+    share = 100 * tc.count / tc.documents if tc.documents else 0.0
+    tagged = f"{tc.count} ({share:.0f}%, {tc.ci_low:.0f}-{tc.ci_high:.0f})"
     if tc.corrected is None:
         return tagged
     return f"{tagged} ~{tc.corrected:.0f}% [{tc.corrected_low:.0f}-{tc.corrected_high:.0f}]"

@@ -82,7 +82,6 @@ _NUMBERED_ABBREVIATIONS = frozenset(
     ]
 )
 _ABBREVIATIONS = frozenset(["approx", "cf", "ibid", "al", "dept", "est", "nr", "st", "vs", "viz"])
-_TITLES = frozenset(["mr", "mrs", "ms", "dr", "prof"])
 _TERMINAL_TOKENS = frozenset({".", "!", "?", "…", "?!", "!?", "..."})
 _CLOSERS = frozenset({'"', "”", "’", "'", ")", "]"})
 _OPENERS = frozenset({'"', "“", "‘", "'", "(", "["})

@@ -134,3 +134,29 @@ def test_unknown_format(tmp_path):
     path.write_text('{"sentence": "x"}\n')
     with pytest.raises(DataError, match="unrecognised annotation record"):
         read_annotations(path)
+
+
+@pytest.mark.parametrize(
+    ("annotation", "message"),
+    [
+        ({"completed_by": 1}, "'result' must be a list"),
+        ({"completed_by": 1, "result": None}, "'result' must be a list"),
+        ({"completed_by": 1, "result": [{"type": "choices"}]}, "no value.choices"),
+        ({"completed_by": 1, "result": [{"type": "choices", "value": {}}]}, "no value.choices"),
+    ],
+)
+def test_malformed_label_studio_annotations_are_errors_not_negatives(tmp_path, annotation, message):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([{"id": 1, "data": {"text": "Child A was not seen."}, "annotations": [annotation]}]))
+    result = read_annotations(path)
+    assert result.annotations == [] and message in result.problems[0]
+    with pytest.raises(DataError, match="nothing imported"):
+        load_annotation_files([path])
+
+
+def test_label_studio_single_choice_as_a_string(tmp_path):
+    path = tmp_path / "export.json"
+    task = {"id": 1, "data": {"text": "Nobody saw the baby awake."}, "annotations": [
+        {"completed_by": 1, "result": [{"type": "choices", "value": {"choices": "Child not seen or heard"}}]}]}  # fmt: skip
+    path.write_text(json.dumps([task]))
+    assert read_annotations(path).annotations[0].labels == ("child_not_seen",)

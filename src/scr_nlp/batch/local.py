@@ -9,6 +9,7 @@ becomes an error record. Outcomes come back in input order.
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 from collections.abc import Iterator
@@ -84,12 +85,14 @@ def _alarm(seconds: float):
 _process_state: dict = {}
 
 
-def _worker_main(connection, context: WorkContext) -> None:
+def _worker_main(connection, context: WorkContext, threads: int) -> None:
     """A worker process: load the model once, then tag each item it is sent."""
     from scr_nlp.tagging import Tagger
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C
-    tagger = Tagger.load(context.model_path, context.threshold).warm_up()
+    tagger = Tagger.load(context.model_path, context.threshold)
+    tagger.model.classifier.limit_threads(threads)  # the workers share the cores
+    tagger.warm_up()
     connection.send(("ready", None))
     while True:
         message = connection.recv()
@@ -100,9 +103,9 @@ def _worker_main(connection, context: WorkContext) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, context: WorkContext):
+    def __init__(self, ctx, context: WorkContext, threads: int):
         self.connection, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, context), daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, context, threads), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -132,6 +135,7 @@ class _WorkerPool:
         self.context = context
         # Loading the model can take a while on a busy machine; it is not a document's time.
         self.startup_budget = max(600.0, time_budget_s)
+        self.threads = max(1, (os.cpu_count() or 1) // workers)
 
     def run(self, items: list[BatchItem]) -> Iterator[BatchOutcome]:
         from multiprocessing.connection import wait
@@ -141,7 +145,9 @@ class _WorkerPool:
         finished: dict[int, BatchOutcome] = {}
         next_out = 0
         failed_starts = 0
-        workers = [_Worker(self.ctx, self.context) for _ in range(min(self.size, len(items)))]
+        workers = [
+            _Worker(self.ctx, self.context, self.threads) for _ in range(min(self.size, len(items)))
+        ]
         try:
             while next_out < len(items):
                 for w in workers:
@@ -201,7 +207,7 @@ class _WorkerPool:
                                         1,
                                     ),
                                 )
-                        workers[i] = _Worker(self.ctx, self.context)
+                        workers[i] = _Worker(self.ctx, self.context, self.threads)
                 while next_out in finished:
                     yield finished.pop(next_out)
                     next_out += 1

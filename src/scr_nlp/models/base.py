@@ -58,6 +58,10 @@ class ThemeClassifier(ABC):
     def load_weights(cls, directory: Path, config: Any) -> ThemeClassifier:
         """Rebuild a fitted classifier from ``save_weights`` output."""
 
+    def limit_threads(self, threads: int) -> None:  # noqa: B027 - a default that does nothing
+        """Use at most ``threads`` threads: batch workers share the machine's cores.
+        Back ends that run single-threaded need do nothing."""
+
 
 def fit_theme_heads(X, labels: list[tuple[str, ...]], make_classifier, progress=None):
     """One binary classifier per theme on the rows of ``X``: (coef, intercept) as float32

@@ -36,6 +36,14 @@ class HybridThemeClassifier(ThemeClassifier):
         self.linear = LinearThemeClassifier(LinearConfig(seed=cfg.seed, c=cfg.linear_c))
         self.coef_ = self.intercept_ = None
         self._encoder = None
+        self._threads = self.config.threads
+
+    def limit_threads(self, threads: int) -> None:
+        self._threads = min(self._threads, threads)
+        if self._encoder is not None:
+            import torch
+
+            torch.set_num_threads(self._threads)
 
     @property
     def encoder(self):
@@ -43,7 +51,7 @@ class HybridThemeClassifier(ThemeClassifier):
             from scr_nlp.models.minilm import SentenceEncoder, encoder_dir
 
             self._encoder = SentenceEncoder(
-                encoder_dir(self.config.encoder), self.config.max_length, self.config.threads
+                encoder_dir(self.config.encoder), self.config.max_length, self._threads
             )
         return self._encoder
 
