@@ -24,8 +24,6 @@ from pathlib import Path
 
 SEED = 13
 MAX_SIZE_MB = 50.0
-# A docx or other zip container may not expand to more than this many times the size limit.
-MAX_EXPANSION = 4.0
 MIN_COHORT_SIZE = 10
 PROMOTION_TOLERANCE = 0.01
 # Seconds one document may take in a batch run before its worker is stopped.

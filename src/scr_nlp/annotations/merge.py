@@ -23,6 +23,7 @@ from pathlib import Path
 from scr_nlp.annotations.formats import Annotation, ReadResult
 from scr_nlp.corpus.io import CorpusDocument, labelled_sentences, load_documents, write_documents
 from scr_nlp.textkeys import NearDuplicateIndex, sentence_key
+from scr_nlp.settings import SEED
 
 HOLDOUT_SHARE = 0.2
 
@@ -80,7 +81,7 @@ def build_annotation_set(
     results: list[ReadResult],
     corpus: Path | None = None,
     directory: Path | None = None,
-    seed: int = 13,
+    seed: int = SEED,
 ) -> AnnotationSet:
     directory = directory or next_set_dir()
     directory.mkdir(parents=True, exist_ok=False)

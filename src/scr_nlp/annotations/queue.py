@@ -15,6 +15,7 @@ from pathlib import Path
 from scr_nlp.errors import DataError, ModelError
 from scr_nlp.taxonomy import THEME_IDS
 from scr_nlp.textkeys import sentence_key
+from scr_nlp.settings import MAX_SIZE_MB
 
 STRATEGIES = ("uncertainty", "diversity", "disagreement")
 
@@ -87,7 +88,7 @@ def build_queue(
     strategy: str = "uncertainty",
     model: str | None = None,
     second_model: str | None = None,
-    max_size_mb: float = 50.0,
+    max_size_mb: float = MAX_SIZE_MB,
 ) -> list[QueueItem]:
     import numpy as np
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from scr_nlp.records import printable
+from scr_nlp.settings import DOCUMENT_TIME_BUDGET_S, MAX_SIZE_MB
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,8 @@ class BatchOptions:
     manifest: Path | None = None
     workers: int = 1
     threshold: float | None = None
-    max_size_mb: float = 50.0
-    time_budget_s: float = 300.0
+    max_size_mb: float = MAX_SIZE_MB
+    time_budget_s: float = DOCUMENT_TIME_BUDGET_S
     engine: str = "local"
     scheduler: str | None = None
     progress: bool = False

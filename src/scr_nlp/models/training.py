@@ -24,6 +24,7 @@ from scr_nlp.models.metrics import (
 )
 from scr_nlp.models.registry import get_model_type
 from scr_nlp.models.store import ThemeModel, save_model
+from scr_nlp.settings import SEED
 
 # Documents with a theme needed before a dev set's error rates are used to correct prevalence.
 MIN_DOCUMENTS_FOR_ERROR_RATES = 10
@@ -106,7 +107,7 @@ def train_model(
     model_type: str,
     out: Path,
     corpus: Path | None = None,
-    seed: int = 13,
+    seed: int = SEED,
     config_overrides: dict | None = None,
     progress=None,
     log=lambda message: None,

