@@ -110,7 +110,13 @@ def test_corrected_prevalence_undoes_a_known_error_rate():
         low < 0.2 < high and high - low > 2 * 1.96 * (0.2 * 0.8 / 1000) ** 0.5
     )  # wider than sampling alone
     assert corrected_prevalence(5, 10, ErrorRates(5, 5, 5, 5, "x")) is None  # uninformative model
-    assert corrected_prevalence(1, 10, ErrorRates(80, 20, 90, 10, "x"))[0] == 0.0  # clipped at 0
+    assert corrected_prevalence(12, 100, ErrorRates(80, 20, 90, 10, "x"))[0] == pytest.approx(
+        0.0286, abs=1e-3
+    )
+    # A tagged share beyond the error rates (95% tagged by a model with sensitivity 0.57):
+    # the rates describe other documents, and no corrected share is given.
+    assert corrected_prevalence(95, 100, ErrorRates(57, 43, 77, 23, "real_dev")) is None
+    assert corrected_prevalence(0, 100, ErrorRates(80, 20, 60, 40, "real_dev")) is None
 
 
 def test_aggregate_with_model_error_rates_and_round_trip():

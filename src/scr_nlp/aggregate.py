@@ -180,6 +180,8 @@ def corrected_prevalence(
     se, sp = rates.sensitivity, rates.specificity
     if se + sp - 1 < MIN_INFORMATIVENESS:
         return None
+    if outside_error_rates(count, n, rates):
+        return None  # the rates do not describe these documents: no honest correction exists
     point = min(1.0, max(0.0, (count / n + sp - 1) / (se + sp - 1)))
     rng = np.random.default_rng(seed)
     q = rng.beta(count + 0.5, n - count + 0.5, _DRAWS)
@@ -189,6 +191,15 @@ def corrected_prevalence(
     draws = np.clip((q + sp_draw - 1) / informative, 0, 1)
     low, high = np.quantile(draws, [0.025, 0.975])
     return point, float(low), float(high)
+
+
+def outside_error_rates(count: int, n: int, rates: ErrorRates) -> bool:
+    """True when the tagged share is beyond what the error rates allow: more than the
+    sensitivity (the model tags more than it would even if every document had the theme)
+    or less than the false-positive rate, with 95% confidence. The rates were then measured
+    on documents unlike these, and a corrected share would only be clipped to 0 or 100%."""
+    low, high = wilson_interval(count, n)
+    return low > rates.sensitivity or high < 1 - rates.specificity
 
 
 def _theme_count(count: int, n: int, rates: ErrorRates | None) -> ThemeCount:

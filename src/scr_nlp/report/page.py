@@ -9,7 +9,14 @@ import json
 from importlib.resources import files
 from pathlib import Path
 
-from scr_nlp.aggregate import AggregateResult, ThemeCount, aggregate, cohort_value, model_meta_for
+from scr_nlp.aggregate import (
+    MIN_INFORMATIVENESS,
+    AggregateResult,
+    ThemeCount,
+    aggregate,
+    cohort_value,
+    model_meta_for,
+)
 from scr_nlp.errors import UsageError
 from scr_nlp.models.metrics import REAL_MIN_DOCUMENTS, REAL_MIN_SUPPORT, macro_over_supported
 from scr_nlp.report import figures
@@ -93,7 +100,13 @@ def correction_gap(result: AggregateResult, theme_id: str, meta: dict, override:
         return "the model is not installed here (or has changed), so its error rates are unknown"
     if theme_id not in result.error_rates:
         return "the model has no measured error rates"
-    return "the model’s measured error rates are too weak to correct with"
+    rates = result.error_rates[theme_id]
+    if rates["sensitivity"] + rates["specificity"] - 1 < MIN_INFORMATIVENESS:
+        return "the model’s measured error rates are too weak to correct with"
+    return (
+        "the tagged share is beyond what the model’s measured error rates allow, so they were "
+        f"measured on documents unlike these ({rates['source']})"
+    )
 
 
 def _percent(tc: ThemeCount) -> str:
