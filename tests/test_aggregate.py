@@ -163,3 +163,16 @@ def test_results_reader_refuses_bad_and_duplicate_records(tmp_path):
 def test_percent_is_rounded_from_the_counts():
     result = aggregate(_records([("A", 11, 6)]), ["region"])
     assert "6 (55%" in format_aggregate(result, "table")
+
+
+def test_results_can_be_read_without_their_sentences(tmp_path):
+    from scr_nlp.tagging import TaggedSentence
+
+    scores = {t: 0.1 for t in _result("x", {}, []).scores}
+    full = TagResult("x", "x.txt", "0" * 64, {}, {"name": "m"}, ("agency_absence",), scores,
+                     (TaggedSentence(0, 5, "Text.", "other", None, (), scores),), {"threshold": None})  # fmt: skip
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(full.to_dict()) + "\n")
+    (light,) = read_results(path, sentences=False)
+    assert light.sentences == () and light.labels == full.labels and light.meta == full.meta
+    assert next(read_results(path)) == full

@@ -305,7 +305,7 @@ def aggregate(
     from scr_nlp.aggregate import format_aggregate, model_meta_for
     from scr_nlp.results import read_results
 
-    records = list(read_results(results))
+    records = list(read_results(results, sentences=False))
     _out(
         format_aggregate(
             run_aggregate(records, by, min_size, model_meta_for(records)), format.value

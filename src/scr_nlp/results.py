@@ -10,9 +10,10 @@ from scr_nlp.errors import DataError, InputNotFoundError
 from scr_nlp.tagging import TagResult
 
 
-def read_results(path: Path) -> Iterator[TagResult]:
+def read_results(path: Path, sentences: bool = True) -> Iterator[TagResult]:
     """Each record of a results file; a malformed line or a repeated doc_id is refused
-    (a repeated document would be counted twice)."""
+    (a repeated document would be counted twice). ``sentences=False`` leaves the
+    sentences out, for counting documents without holding every sentence in memory."""
     from scr_nlp.jsonl import iter_json_lines
 
     path = Path(path)
@@ -35,6 +36,8 @@ def read_results(path: Path) -> Iterator[TagResult]:
                     "each document may appear once (two runs into one file?)"
                 )
             seen[doc_id] = number
+            if not sentences:
+                record = {k: v for k, v in record.items() if k != "sentences"}
             yield TagResult.from_dict(record)
     except UnicodeDecodeError:
         raise DataError(f"{path}: not UTF-8 text; is this a tag-batch output?") from None

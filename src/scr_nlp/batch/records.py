@@ -22,11 +22,6 @@ class BatchItem:
     # Which manifest fields came from where: {"year": "manifest"}; extracted facts add theirs.
     meta_sources: dict = field(default_factory=dict)
 
-    @property
-    def identity(self) -> tuple[str, str]:
-        """Two files with the same content are still two documents."""
-        return (self.doc_id, self.path)
-
 
 @dataclass(frozen=True)
 class ErrorRecord:

@@ -151,9 +151,6 @@ class ResultsSink:
         return out
 
     # -- writing
-    def is_done(self, doc_id: str, path: str, sha256: str) -> bool:
-        return (doc_id, path, sha256) in self.done
-
     def write(self, record_json: str, key: tuple[str, str, str]) -> None:
         handle = self._handle
         before = handle.tell()
