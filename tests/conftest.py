@@ -7,6 +7,10 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Encoder exports are cached outside the user's home, shared by the CLI subprocesses.
+os.environ.setdefault(
+    "SCR_NLP_CACHE", os.path.join(__import__("tempfile").gettempdir(), "scr-nlp-test-cache")
+)
 
 
 def run_cli(*args: str, **kwargs):

@@ -10,6 +10,7 @@ elsewhere with environment variables:
 | ``SCR_NLP_CORPUS`` | the annotated corpus JSONL | the shipped ``corpus/scr_corpus.jsonl`` |
 | ``SCR_NLP_ANNOTATIONS`` | where ``retrain`` writes annotation sets | ``$SCR_NLP_HOME/annotations/sets`` |
 | ``SCR_NLP_PFD_CSV`` | the real coroners' reports CSV for measurement | none |
+| ``SCR_NLP_CACHE`` | derived files that can be rebuilt (the sentence encoder's ONNX export) | ``$XDG_CACHE_HOME/scr-nlp`` (``~/.cache/scr-nlp``) |
 
 The models and corpus that ship with scr-nlp are found inside the installed package
 (a wheel carries them) or in the checkout; a name that is not in the writable models
@@ -58,6 +59,7 @@ class Settings:
     real_labels_dir: Path
     annotations_dir: Path
     pfd_csv: Path | None
+    cache_dir: Path
 
 
 def get_settings() -> Settings:
@@ -75,6 +77,10 @@ def get_settings() -> Settings:
         real_labels_dir=_shipped("corpus") / "real",
         annotations_dir=Path(env.get("SCR_NLP_ANNOTATIONS") or home / "annotations" / "sets"),
         pfd_csv=Path(env["SCR_NLP_PFD_CSV"]) if env.get("SCR_NLP_PFD_CSV") else None,
+        cache_dir=Path(
+            env.get("SCR_NLP_CACHE")
+            or Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scr-nlp"
+        ),
     )
 
 

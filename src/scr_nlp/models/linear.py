@@ -7,9 +7,10 @@ import json
 import re
 from pathlib import Path
 
-from scr_nlp.models.base import SentenceInput, ThemeClassifier, fit_theme_heads, logistic
+from scr_nlp.models.base import SentenceInput, ThemeClassifier, fit_theme_heads
 from scr_nlp.models.config import LinearConfig
 from scr_nlp.models.negation import is_negation
+from scr_nlp.models.tfidf import TfidfRows, char_wb_ngrams, word_ngrams
 from scr_nlp.taxonomy import THEME_IDS
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
@@ -43,7 +44,10 @@ class LinearThemeClassifier(ThemeClassifier):
 
     def __init__(self, config: LinearConfig | None = None):
         super().__init__(config or LinearConfig())
-        self.word_ = self.char_ = self.context_ = None
+        self.word_ = self.char_ = self.context_ = None  # fitted vectorisers: training only
+        self.vocabulary_: dict[str, list[str]] = {}
+        self.idf_: dict[str, object] = {}
+        self._rows: tuple | None = None
         self.coef_ = self.intercept_ = None
 
     # -- features
@@ -77,23 +81,26 @@ class LinearThemeClassifier(ThemeClassifier):
         )
         return word, char, context
 
-    def _features(self, sentences: list[SentenceInput], fit: bool = False):
+    def _training_features(self, sentences: list[SentenceInput]):
         from scipy.sparse import hstack
 
         marked = [mark_negation(s.text) for s in sentences]
         lowered = [s.text.lower() for s in sentences]
-        if fit:
-            self.word_, self.char_, self.context_ = self._vectorizers()
-            self.context_.fit(marked)
-            parts = [self.word_.fit_transform(marked), self.char_.fit_transform(lowered)]
-        else:
-            parts = [self.word_.transform(marked), self.char_.transform(lowered)]
+        self.word_, self.char_, self.context_ = self._vectorizers()
+        self.context_.fit(marked)
+        parts = [self.word_.fit_transform(marked), self.char_.fit_transform(lowered)]
         parts.append(self._context(sentences, marked) * self.config.context_weight)
+        for name, vec in (("word", self.word_), ("char", self.char_), ("context", self.context_)):
+            self.vocabulary_[name] = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
+            self.idf_[name] = vec.idf_.astype("float32")
+        self._rows = None
         return hstack(parts, format="csr")
 
     def _context(self, sentences: list[SentenceInput], marked: list[str]):
-        """Previous plus next sentence as bag-of-words rows. Neighbours are nearly always
-        sentences of the same batch, so each distinct text is vectorised once."""
+        """Previous plus next sentence as bag-of-words rows, for training. Neighbours are
+        nearly always sentences of the same batch, so each distinct text is vectorised once."""
+        from scipy.sparse import csr_matrix, vstack
+
         index = {s.text: i for i, s in enumerate(sentences)}
         extra = list(
             dict.fromkeys(
@@ -101,21 +108,59 @@ class LinearThemeClassifier(ThemeClassifier):
             )
         )
         index.update({t: len(sentences) + k for k, t in enumerate(extra)})
-        texts = marked + [mark_negation(t) for t in extra]
-        rows = self.context_.transform(texts)
-        from scipy.sparse import csr_matrix, vstack
-
+        rows = self.context_.transform(marked + [mark_negation(t) for t in extra])
         rows = vstack([rows, csr_matrix((1, rows.shape[1]), dtype=rows.dtype)], format="csr")
         empty = rows.shape[0] - 1
         prev = [index[s.prev_text] if s.prev_text else empty for s in sentences]
         nxt = [index[s.next_text] if s.next_text else empty for s in sentences]
         return rows[prev] + rows[nxt]
 
+    def _row_builders(self) -> tuple[TfidfRows, TfidfRows, TfidfRows]:
+        if self._rows is None:
+            cfg = self.config
+            analysers = {
+                "word": word_ngrams(cfg.word_ngram_max),
+                "char": char_wb_ngrams(*cfg.char_ngram_range),
+                "context": word_ngrams(1),
+            }
+            self._rows = tuple(
+                TfidfRows(self.vocabulary_[n], self.idf_[n], analysers[n])
+                for n in ("word", "char", "context")
+            )
+        return self._rows
+
+    def _margins(self, sentences: list[SentenceInput]):
+        """X @ coef.T + intercept. The model is linear, so each neighbour's context margin
+        is computed once per distinct text and added where it is a neighbour."""
+        import numpy as np
+
+        word, char, context = self._row_builders()
+        n_word, n_char = len(word.index), len(char.index)
+        coef = self.coef_.T.astype(np.float64)  # (features, themes)
+        marked = [mark_negation(s.text) for s in sentences]
+        margins = word.dot(marked, coef[:n_word]) + char.dot(
+            [s.text for s in sentences], coef[n_word : n_word + n_char]
+        )
+        neighbours = list(
+            dict.fromkeys(t for s in sentences for t in (s.prev_text, s.next_text) if t)
+        )
+        if neighbours:
+            known = {s.text: m for s, m in zip(sentences, marked, strict=True)}
+            around = context.dot(
+                [known.get(t) or mark_negation(t) for t in neighbours], coef[n_word + n_char :]
+            )
+            row = {t: i for i, t in enumerate(neighbours)}
+            for i, s in enumerate(sentences):
+                for t in (s.prev_text, s.next_text):
+                    if t:
+                        margins[i] += self.config.context_weight * around[row[t]]
+        return margins + self.intercept_
+
     # -- contract
     def fit(self, sentences, labels, progress=None):
         from sklearn.linear_model import LogisticRegression
 
-        X = self._features(sentences, fit=True)
+        X = self._training_features(sentences)
         self.coef_, self.intercept_ = fit_theme_heads(
             X,
             labels,
@@ -137,21 +182,17 @@ class LinearThemeClassifier(ThemeClassifier):
             raise RuntimeError("the linear classifier is not fitted")
         if not sentences:
             return np.zeros((0, len(THEME_IDS)), dtype=np.float32)
-        return logistic(self._features(sentences), self.coef_, self.intercept_)
+        return (1.0 / (1.0 + np.exp(-self._margins(sentences)))).astype(np.float32)
 
     def save_weights(self, directory: Path) -> list[str]:
         import numpy as np
         from safetensors.numpy import save_file
 
         arrays = {"coef": self.coef_, "intercept": self.intercept_}
-        vocab = {}
-        for name, vec in (("word", self.word_), ("char", self.char_), ("context", self.context_)):
-            terms = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
-            vocab[name] = terms
-            arrays[f"idf_{name}"] = vec.idf_.astype(np.float32)
+        arrays |= {f"idf_{name}": np.asarray(idf, np.float32) for name, idf in self.idf_.items()}
         save_file(arrays, str(directory / "linear.safetensors"))
         (directory / "vocabulary.json").write_text(
-            json.dumps(vocab, ensure_ascii=False), encoding="utf-8"
+            json.dumps(self.vocabulary_, ensure_ascii=False), encoding="utf-8"
         )
         return ["linear.safetensors", "vocabulary.json"]
 
@@ -162,14 +203,8 @@ class LinearThemeClassifier(ThemeClassifier):
         model = cls(config)
         arrays = load_file(str(directory / "linear.safetensors"))
         vocab = json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
-        model.word_, model.char_, model.context_ = model._vectorizers()
-        for name, vec in (
-            ("word", model.word_),
-            ("char", model.char_),
-            ("context", model.context_),
-        ):
-            vec.vocabulary_ = {term: i for i, term in enumerate(vocab[name])}
-            vec.idf_ = arrays[f"idf_{name}"].astype("float64")
+        model.vocabulary_ = {name: vocab[name] for name in ("word", "char", "context")}
+        model.idf_ = {name: arrays[f"idf_{name}"] for name in model.vocabulary_}
         model.coef_ = arrays["coef"]
         model.intercept_ = arrays["intercept"]
         return model

@@ -59,6 +59,7 @@ class SentenceEncoder:
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length)
         self.max_length = max_length
+        self.source = directory
 
     def _layer_norm(self, x, name: str):
         import torch
@@ -72,8 +73,11 @@ class SentenceEncoder:
 
         return torch.nn.functional.linear(x, self.w[f"{name}.weight"], self.w[f"{name}.bias"])
 
-    def _forward(self, ids, mask):
+    def _forward(self, ids, mask, dropout: float = 0.0):
         import torch
+
+        def drop(t):
+            return torch.nn.functional.dropout(t, dropout, training=True) if dropout else t
 
         batch, length = ids.shape
         positions = torch.arange(length)
@@ -82,7 +86,7 @@ class SentenceEncoder:
             + self.w["embeddings.position_embeddings.weight"][positions][None]
             + self.w["embeddings.token_type_embeddings.weight"][0]
         )
-        x = self._layer_norm(x, "embeddings.LayerNorm")
+        x = drop(self._layer_norm(x, "embeddings.LayerNorm"))
         head_dim = self.hidden // self.heads
         bias = (1.0 - mask[:, None, None, :]) * torch.finfo(torch.float32).min
         for i in range(self.layers):
@@ -95,17 +99,41 @@ class SentenceEncoder:
             k = split(self._linear(x, p + "attention.self.key"))
             v = split(self._linear(x, p + "attention.self.value"))
             scores = q @ k.transpose(-1, -2) / math.sqrt(head_dim) + bias
-            context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(batch, length, self.hidden)
+            attention = drop(scores.softmax(-1))
+            context = (attention @ v).transpose(1, 2).reshape(batch, length, self.hidden)
             x = self._layer_norm(
-                x + self._linear(context, p + "attention.output.dense"),
+                x + drop(self._linear(context, p + "attention.output.dense")),
                 p + "attention.output.LayerNorm",
             )
             h = torch.nn.functional.gelu(self._linear(x, p + "intermediate.dense"))
-            x = self._layer_norm(x + self._linear(h, p + "output.dense"), p + "output.LayerNorm")
+            x = self._layer_norm(
+                x + drop(self._linear(h, p + "output.dense")), p + "output.LayerNorm"
+            )
         return x
 
-    def encode(self, texts: list[str], batch_size: int = 64):
-        """Mean-pooled, normalised embeddings; batches sorted by length pad less."""
+    def _batch(self, encodings: list, rows) -> tuple:
+        """Padded (ids, mask) tensors for ``encodings[rows]``."""
+        import torch
+
+        width = max(len(encodings[j].ids) for j in rows)
+        ids = torch.zeros((len(rows), width), dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.float32)
+        for row, j in enumerate(rows):
+            n = len(encodings[j].ids)
+            ids[row, :n] = torch.tensor(encodings[j].ids)
+            mask[row, :n] = 1.0
+        return ids, mask
+
+    def mean_pooled(self, texts: list[str], dropout: float = 0.0):
+        """Differentiable mean-pooled hidden states (not normalised), for fine-tuning."""
+        encodings = self.tokenizer.encode_batch(list(texts))
+        ids, mask = self._batch(encodings, range(len(texts)))
+        hidden = self._forward(ids, mask, dropout)
+        return (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
+
+    def encode(self, texts: list[str], batch_size: int = 64, normalise: bool = True):
+        """Mean-pooled embeddings (L2-normalised unless asked not to); batches sorted by
+        length pad less."""
         import numpy as np
         import torch
 
@@ -118,14 +146,159 @@ class SentenceEncoder:
         with torch.inference_mode():
             for start in range(0, len(texts), batch_size):
                 idx = order[start : start + batch_size]
-                width = int(lengths[idx].max())
-                ids = torch.zeros((len(idx), width), dtype=torch.long)
-                mask = torch.zeros((len(idx), width), dtype=torch.float32)
-                for row, j in enumerate(idx):
-                    n = lengths[j]
-                    ids[row, :n] = torch.tensor(encodings[j].ids)
-                    mask[row, :n] = 1.0
+                ids, mask = self._batch(encodings, idx)
                 hidden = self._forward(ids, mask)
                 pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
-                out[idx] = torch.nn.functional.normalize(pooled, dim=1).numpy()
+                if normalise:
+                    pooled = torch.nn.functional.normalize(pooled, dim=1)
+                out[idx] = pooled.numpy()
         return out
+
+    def trainable(self, freeze_embeddings: bool) -> list:
+        """Mark the weights to fine-tune and return them. The embedding tables are most of
+        the parameters; freezing them keeps the pretrained vocabulary on a small corpus."""
+        out = []
+        for name, tensor in self.w.items():
+            train = not (freeze_embeddings and name.startswith("embeddings."))
+            tensor.requires_grad_(train)
+            if train:
+                out.append(tensor)
+        return out
+
+    def save(self, directory: Path) -> list[str]:
+        """Write the (fine-tuned) encoder as a directory this class reads back."""
+        from safetensors.torch import save_file
+
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in ("config.json", "tokenizer.json"):
+            (directory / name).write_bytes((self.source / name).read_bytes())
+        weights = {k: v.detach().contiguous() for k, v in self.w.items()}
+        save_file(weights, str(directory / "model.safetensors"))
+        return ["config.json", "tokenizer.json", "model.safetensors"]
+
+
+# Bump when the exported graph changes, so that stale cached exports are never read.
+_EXPORT_VERSION = 1
+
+
+class OnnxSentenceEncoder:
+    """``SentenceEncoder.encode`` run by onnxruntime: the same numbers (to 1e-6), a quarter
+    faster, and tagging never imports torch (about 1.8 s of ``scr-nlp tag FILE``).
+
+    The graph is exported from ``SentenceEncoder`` once per encoder weights and kept in
+    the cache directory, keyed by their sha256; a process that cannot write there exports
+    into a temporary directory instead.
+    """
+
+    def __init__(self, directory: Path, max_length: int = 128, threads: int = 1):
+        from tokenizers import Tokenizer
+
+        config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+        self.hidden = config["hidden_size"]
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length)
+        self.graph = _exported_graph(directory, max_length)
+        self.threads = threads
+        self._session = None
+
+    def set_threads(self, threads: int) -> None:
+        if threads != self.threads:
+            self.threads, self._session = threads, None
+
+    @property
+    def session(self):
+        if self._session is None:
+            import onnxruntime
+
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = self.threads
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3
+            self._session = onnxruntime.InferenceSession(
+                str(self.graph), options, providers=["CPUExecutionProvider"]
+            )
+        return self._session
+
+    def encode(self, texts: list[str], batch_size: int = 64):
+        """Mean-pooled, L2-normalised embeddings, as ``SentenceEncoder.encode`` gives."""
+        import numpy as np
+
+        out = np.zeros((len(texts), self.hidden), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch(list(texts))
+        lengths = np.array([len(e.ids) for e in encodings])
+        order = np.argsort(lengths, kind="stable")
+        for start in range(0, len(texts), batch_size):
+            idx = order[start : start + batch_size]
+            ids = np.zeros((len(idx), int(lengths[idx].max())), dtype=np.int64)
+            mask = np.zeros(ids.shape, dtype=np.float32)
+            for row, j in enumerate(idx):
+                ids[row, : lengths[j]] = encodings[j].ids
+                mask[row, : lengths[j]] = 1.0
+            out[idx] = self.session.run(None, {"ids": ids, "mask": mask})[0]
+        return out
+
+
+def _exported_graph(directory: Path, max_length: int) -> Path:
+    import hashlib
+    import os
+    import tempfile
+
+    from scr_nlp.settings import get_settings
+
+    digest = hashlib.sha256()
+    for name in ("config.json", "model.safetensors"):
+        digest.update((directory / name).read_bytes())
+    digest.update(f"export {_EXPORT_VERSION}".encode())
+    target = get_settings().cache_dir / f"encoder-{digest.hexdigest()[:20]}.onnx"
+    if target.is_file():
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(dir=target.parent, suffix=".partial")
+    except OSError:  # an unwritable cache: export for this process only
+        import atexit
+
+        handle, partial = tempfile.mkstemp(suffix=".onnx")
+        target = Path(partial)
+        atexit.register(target.unlink, missing_ok=True)
+    os.close(handle)
+    try:
+        _export(directory, max_length, Path(partial))
+        if Path(partial) != target:
+            os.chmod(partial, 0o644)
+            os.replace(partial, target)  # atomic: concurrent workers never read half a file
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _export(directory: Path, max_length: int, path: Path) -> None:
+    import warnings
+
+    import torch
+
+    encoder = SentenceEncoder(directory, max_length, threads=1)
+
+    class Pooled(torch.nn.Module):
+        def forward(self, ids, mask):
+            hidden = encoder._forward(ids, mask)
+            pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
+            return torch.nn.functional.normalize(pooled, dim=1)
+
+    example = (torch.ones((2, 5), dtype=torch.long), torch.ones((2, 5)))
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            Pooled(),
+            example,
+            str(path),
+            input_names=["ids", "mask"],
+            output_names=["embedding"],
+            dynamic_axes={"ids": {0: "batch", 1: "length"}, "mask": {0: "batch", 1: "length"}},
+            opset_version=17,
+            dynamo=False,
+        )

@@ -53,7 +53,7 @@ MODEL_TYPES: dict[str, ModelType] = {
         ),
         ModelType(
             "transformer",
-            "v1",
+            "v2",
             "scr_nlp.models.transformer:TransformerThemeClassifier",
             "scr_nlp.models.config:TransformerConfig",
         ),

