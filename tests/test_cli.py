@@ -8,7 +8,9 @@ import pytest
 
 from .conftest import REVIEW_TEXT, run_cli
 
-HEAVY = ("spacy", "torch", "transformers", "sklearn", "datasets", "numpy", "scipy", "thinc")
+HEAVY = (
+    "spacy", "torch", "transformers", "sklearn", "datasets", "numpy", "scipy", "thinc", "onnxruntime"
+)
 
 
 run = run_cli
