@@ -317,7 +317,12 @@ def write_markdown(r: dict, path: Path) -> None:
         f"Measured by `make bench` (`python benchmarks/run.py`) on {r['machine']}, {r['date']}. Every "
         "figure below was measured in that run. Test parts give the final figures; dev parts chose "
         "the models and their thresholds. Speeds on this shared machine vary by up to about 1.5x "
-        f"between runs. Default model: `{r['default_model']}`.",
+        f"between runs. Default model: `{r['default_model']}`."
+        + (
+            " `transformer` is not shipped: it is measured when `make transformer` has built it."
+            if any(m["name"] == "transformer" for m in r["models"])
+            else ""
+        ),
         "",
         "## Quality on real text: coroners' Prevention of Future Deaths reports (test part)",
         "",
