@@ -66,7 +66,7 @@ models: install
 	$(BIN)/scr-nlp train --type linear --out models/linear
 	$(BIN)/scr-nlp train --type keyword --out models/keyword
 
-# The fine-tuned encoder (about 90 MB) is not committed or shipped; about 30 minutes on 2 cores.
+# The fine-tuned encoder (about 90 MB) is not committed or shipped; about 13 minutes on 2 cores.
 transformer: install
 	$(BIN)/scr-nlp train --type transformer --out models/transformer
 

@@ -157,3 +157,15 @@ def test_onnx_encoder_works_when_the_cache_cannot_be_written(tiny_encoder_dir, t
     encoder = OnnxSentenceEncoder(tiny_encoder_dir, threads=1)
     assert encoder.encode(["Every agency attended."]).shape == (1, encoder.hidden)
     assert not (blocker / "cache").exists()
+
+
+def test_a_damaged_cached_export_is_rebuilt(tiny_encoder_dir, tmp_path, monkeypatch):
+    from scr_nlp.models.minilm import OnnxSentenceEncoder
+
+    monkeypatch.setenv("SCR_NLP_CACHE", str(tmp_path))
+    expected = OnnxSentenceEncoder(tiny_encoder_dir, threads=1).encode(["Every agency attended."])
+    (graph,) = tmp_path.glob("encoder-*.onnx")
+    graph.write_bytes(graph.read_bytes()[:1000])  # cut short, as a failing disk might leave it
+    again = OnnxSentenceEncoder(tiny_encoder_dir, threads=1)
+    np.testing.assert_array_equal(again.encode(["Every agency attended."]), expected)
+    assert graph.stat().st_size > 1000

@@ -198,6 +198,7 @@ class OnnxSentenceEncoder:
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length)
+        self.directory, self.max_length = directory, max_length
         self.graph = _exported_graph(directory, max_length)
         self.threads = threads
         self._session = None
@@ -209,16 +210,26 @@ class OnnxSentenceEncoder:
     @property
     def session(self):
         if self._session is None:
-            import onnxruntime
-
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
-            options.log_severity_level = 3
-            self._session = onnxruntime.InferenceSession(
-                str(self.graph), options, providers=["CPUExecutionProvider"]
-            )
+            try:
+                self._session = self._open()
+            except Exception:  # a damaged cache file: export again, once
+                self.graph.unlink(missing_ok=True)
+                self.graph = _exported_graph(self.directory, self.max_length)
+                self._session = self._open()
         return self._session
+
+    def _open(self):
+        try:
+            import onnxruntime
+        except ImportError:
+            raise ModelError("onnxruntime is not installed: pip install onnxruntime") from None
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        return onnxruntime.InferenceSession(
+            str(self.graph), options, providers=["CPUExecutionProvider"]
+        )
 
     def encode(self, texts: list[str], batch_size: int = 64):
         """Mean-pooled, L2-normalised embeddings, as ``SentenceEncoder.encode`` gives."""
