@@ -231,8 +231,10 @@ class OnnxSentenceEncoder:
             str(self.graph), options, providers=["CPUExecutionProvider"]
         )
 
-    def encode(self, texts: list[str], batch_size: int = 64):
-        """Mean-pooled, L2-normalised embeddings, as ``SentenceEncoder.encode`` gives."""
+    def encode(self, texts: list[str], batch_size: int = 16):
+        """Mean-pooled, L2-normalised embeddings, as ``SentenceEncoder.encode`` gives.
+        Small batches: one document's 100-odd sentences then pad little (a 108-sentence
+        review took 0.45 s in batches of 16 against 0.75 s in batches of 64)."""
         import numpy as np
 
         out = np.zeros((len(texts), self.hidden), dtype=np.float32)
@@ -259,12 +261,26 @@ def _exported_graph(directory: Path, max_length: int) -> Path:
 
     from scr_nlp.settings import get_settings
 
+    cache = get_settings().cache_dir
+    # Hashing 90 MB of weights costs a tenth of a second per process; the hash of files
+    # whose path, size and modification time are unchanged is remembered instead.
+    files = [directory / "config.json", directory / "model.safetensors"]
+    stamp = "|".join(f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
+    index_path = cache / "encoder-index.json"
+    try:
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        index = {}
+    known = index.get(stamp, {}).get(str(_EXPORT_VERSION))
+    if known and (cache / known).is_file():
+        return cache / known
     digest = hashlib.sha256()
-    for name in ("config.json", "model.safetensors"):
-        digest.update((directory / name).read_bytes())
+    for f in files:
+        digest.update(f.read_bytes())
     digest.update(f"export {_EXPORT_VERSION}".encode())
-    target = get_settings().cache_dir / f"encoder-{digest.hexdigest()[:20]}.onnx"
+    target = cache / f"encoder-{digest.hexdigest()[:20]}.onnx"
     if target.is_file():
+        _remember(index_path, stamp, target.name)
         return target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -281,10 +297,31 @@ def _exported_graph(directory: Path, max_length: int) -> Path:
         if Path(partial) != target:
             os.chmod(partial, 0o644)
             os.replace(partial, target)  # atomic: concurrent workers never read half a file
+            _remember(index_path, stamp, target.name)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
     return target
+
+
+def _remember(index_path: Path, stamp: str, name: str) -> None:
+    """Add one entry to the export index, atomically; a lost race only costs a rehash."""
+    import os
+    import tempfile
+
+    try:
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        index = {}
+    index.setdefault(stamp, {})[str(_EXPORT_VERSION)] = name
+    try:
+        handle, partial = tempfile.mkstemp(dir=index_path.parent, suffix=".partial")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(index, out)
+        os.chmod(partial, 0o644)
+        os.replace(partial, index_path)
+    except OSError:
+        pass  # an unwritable cache only means hashing again next time
 
 
 def _export(directory: Path, max_length: int, path: Path) -> None:

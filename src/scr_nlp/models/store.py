@@ -77,7 +77,7 @@ def library_versions() -> dict[str, str]:
         "scikit-learn",
         "numpy",
         "torch",
-        "transformers",
+        "onnxruntime",
         "spacy",
         "safetensors",
     ):
