@@ -58,6 +58,20 @@ def test_overfit_save_load_identical(kind, tiny_encoder_dir, tmp_path):
     loaded = load_model(tmp_path / kind)
     assert loaded.meta["themes"] == list(THEME_IDS)
     np.testing.assert_array_equal(loaded.predict_proba(x), scores)
+    if kind == "hybrid":  # the fine-tuned layers are saved, the frozen embeddings are not
+        assert "encoder_layers.safetensors" in loaded.meta["files"]
+
+
+def test_hybrid_without_fine_tuning_saves_no_layers(tiny_encoder_dir, tmp_path):
+    clf = HybridThemeClassifier(
+        HybridConfig(encoder=str(tiny_encoder_dir), semantic_c=100.0, fine_tune=False, threads=1)
+    )
+    x, y = inputs(TRAIN), [labels for _, labels in TRAIN]
+    scores = clf.fit(x, y).predict_proba(x)
+    save_model(ThemeModel(clf, {t: 0.5 for t in THEME_IDS}, {"type": "hybrid"}), tmp_path / "h")
+    loaded = load_model(tmp_path / "h")
+    assert "encoder_layers.safetensors" not in loaded.meta["files"]
+    np.testing.assert_array_equal(loaded.predict_proba(x), scores)
 
 
 @pytest.mark.parametrize("kind", ["linear", "hybrid", "transformer", "keyword"])

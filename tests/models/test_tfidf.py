@@ -50,3 +50,13 @@ def test_dot_sums_each_row_and_unknown_words_give_zero():
     weights = np.array([[1.0, 0.0], [0.0, 1.0]])
     out = builder.dot(["never heard of", "seen seen", "seen alone"], weights)
     np.testing.assert_allclose(out, [[0, 0], [1, 0], [1 / 5**0.5, 2 / 5**0.5]])
+
+
+def test_row_sums_are_exact_per_row_and_independent_of_the_batch():
+    from scr_nlp.models.tfidf import row_sums
+
+    rows = np.array([[0.1], [0.2], [0.3]])
+    indptr = np.array([0, 1, 1, 2, 3, 3])  # rows: [0.1], [], [0.2], [0.3], []
+    np.testing.assert_array_equal(row_sums(indptr, rows)[:, 0], [0.1, 0.0, 0.2, 0.3, 0.0])
+    assert row_sums(np.array([0, 1]), rows[2:])[0, 0] == row_sums(indptr, rows)[3, 0]
+    assert row_sums(np.array([0, 0]), np.zeros((0, 2))).tolist() == [[0.0, 0.0]]

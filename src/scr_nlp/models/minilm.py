@@ -9,6 +9,7 @@ The forward pass is the standard post-layer-norm BERT encoder.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from pathlib import Path
@@ -187,10 +188,17 @@ class OnnxSentenceEncoder:
 
     The graph is exported from ``SentenceEncoder`` once per encoder weights and kept in
     the cache directory, keyed by their sha256; a process that cannot write there exports
-    into a temporary directory instead.
+    into a temporary directory instead. ``overrides`` (name -> numpy array) replaces
+    weights of the directory's encoder, e.g. layers fine-tuned by a model.
     """
 
-    def __init__(self, directory: Path, max_length: int = 128, threads: int = 1):
+    def __init__(
+        self,
+        directory: Path,
+        max_length: int = 128,
+        threads: int = 1,
+        overrides: dict | None = None,
+    ):
         from tokenizers import Tokenizer
 
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
@@ -198,8 +206,8 @@ class OnnxSentenceEncoder:
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length)
-        self.directory, self.max_length = directory, max_length
-        self.graph = _exported_graph(directory, max_length)
+        self.directory, self.max_length, self.overrides = directory, max_length, overrides
+        self.graph = _exported_graph(directory, max_length, overrides)
         self.threads = threads
         self._session = None
 
@@ -212,10 +220,18 @@ class OnnxSentenceEncoder:
         if self._session is None:
             try:
                 self._session = self._open()
-            except Exception:  # a damaged cache file: export again, once
-                self.graph.unlink(missing_ok=True)
-                self.graph = _exported_graph(self.directory, self.max_length)
-                self._session = self._open()
+            except ModelError:
+                raise
+            except Exception:  # onnxruntime could not read the file: export it again, once
+                with contextlib.suppress(OSError):
+                    self.graph.unlink()
+                self.graph = _exported_graph(self.directory, self.max_length, self.overrides)
+                try:
+                    self._session = self._open()
+                except ModelError:
+                    raise
+                except Exception as exc:
+                    raise ModelError(f"the sentence encoder could not be loaded: {exc}") from None
         return self._session
 
     def _open(self):
@@ -254,7 +270,7 @@ class OnnxSentenceEncoder:
         return out
 
 
-def _exported_graph(directory: Path, max_length: int) -> Path:
+def _exported_graph(directory: Path, max_length: int, overrides: dict | None = None) -> Path:
     import hashlib
     import os
     import tempfile
@@ -265,7 +281,13 @@ def _exported_graph(directory: Path, max_length: int) -> Path:
     # Hashing 90 MB of weights costs a tenth of a second per process; the hash of files
     # whose path, size and modification time are unchanged is remembered instead.
     files = [directory / "config.json", directory / "model.safetensors"]
-    stamp = "|".join(f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
+    stamp = "|".join(
+        f"{f.resolve()}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+        for f in files
+        if (st := f.stat())
+    )
+    if overrides:
+        stamp += "|" + _overrides_digest(overrides)
     index_path = cache / "encoder-index.json"
     try:
         index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -278,12 +300,15 @@ def _exported_graph(directory: Path, max_length: int) -> Path:
     for f in files:
         digest.update(f.read_bytes())
     digest.update(f"export {_EXPORT_VERSION}".encode())
+    if overrides:
+        digest.update(_overrides_digest(overrides).encode())
     target = cache / f"encoder-{digest.hexdigest()[:20]}.onnx"
     if target.is_file():
         _remember(index_path, stamp, target.name)
         return target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_partials(target.parent)
         handle, partial = tempfile.mkstemp(dir=target.parent, suffix=".partial")
     except OSError:  # an unwritable cache: export for this process only
         import atexit
@@ -293,15 +318,24 @@ def _exported_graph(directory: Path, max_length: int) -> Path:
         atexit.register(target.unlink, missing_ok=True)
     os.close(handle)
     try:
-        _export(directory, max_length, Path(partial))
-        if Path(partial) != target:
-            os.chmod(partial, 0o644)
+        _export(directory, max_length, Path(partial), overrides)
+        if Path(partial) != target:  # private to the user, like the text it was tuned on
             os.replace(partial, target)  # atomic: concurrent workers never read half a file
             _remember(index_path, stamp, target.name)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
     return target
+
+
+def _remove_stale_partials(cache: Path, age_s: float = 3600.0) -> None:
+    """Exports cut short by a killed process; a live export finishes within minutes."""
+    import time
+
+    for stale in cache.glob("*.partial"):
+        with contextlib.suppress(OSError):
+            if time.time() - stale.stat().st_mtime > age_s:
+                stale.unlink()
 
 
 def _remember(index_path: Path, stamp: str, name: str) -> None:
@@ -318,18 +352,32 @@ def _remember(index_path: Path, stamp: str, name: str) -> None:
         handle, partial = tempfile.mkstemp(dir=index_path.parent, suffix=".partial")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(index, out)
-        os.chmod(partial, 0o644)
         os.replace(partial, index_path)
     except OSError:
         pass  # an unwritable cache only means hashing again next time
 
 
-def _export(directory: Path, max_length: int, path: Path) -> None:
+def _overrides_digest(overrides: dict) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in sorted(overrides):
+        array = overrides[name]
+        digest.update(f"{name}:{array.dtype}:{array.shape}".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def _export(directory: Path, max_length: int, path: Path, overrides: dict | None = None) -> None:
     import warnings
 
     import torch
 
-    encoder = SentenceEncoder(directory, max_length, threads=1)
+    encoder = SentenceEncoder(directory, max_length)  # leaves the process's torch threads alone
+    unknown = sorted(set(overrides or {}) - set(encoder.w))
+    if unknown:
+        raise ModelError(f"fine-tuned weights {unknown[:3]} are not weights of {directory}")
+    encoder.w.update({k: torch.from_numpy(v).float() for k, v in (overrides or {}).items()})
 
     class Pooled(torch.nn.Module):
         def forward(self, ids, mask):

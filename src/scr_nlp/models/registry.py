@@ -47,7 +47,7 @@ MODEL_TYPES: dict[str, ModelType] = {
         ),
         ModelType(
             "hybrid",
-            "v1",
+            "v2",
             "scr_nlp.models.hybrid:HybridThemeClassifier",
             "scr_nlp.models.config:HybridConfig",
         ),

@@ -84,9 +84,14 @@ class TfidfRows:
 
 
 def row_sums(indptr, rows):
-    """Sum ``rows`` (nnz x k) within each CSR row; empty rows give 0."""
+    """Sum ``rows`` (nnz x k) within each CSR row, each row on its own (so a sentence's
+    score never depends on the others in the batch); empty rows give 0."""
     import numpy as np
 
-    totals = np.zeros((len(rows) + 1, rows.shape[1]), dtype=np.float64)
-    np.cumsum(rows, axis=0, out=totals[1:])
-    return totals[indptr[1:]] - totals[indptr[:-1]]
+    starts, ends = indptr[:-1], indptr[1:]
+    out = np.zeros((len(starts), rows.shape[1]), dtype=np.float64)
+    filled = ends > starts
+    if filled.any():
+        # consecutive non-empty rows tile the array, so reduceat sums exactly one row each
+        out[filled] = np.add.reduceat(rows, starts[filled], axis=0)
+    return out
