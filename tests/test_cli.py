@@ -9,7 +9,15 @@ import pytest
 from .conftest import REVIEW_TEXT, run_cli
 
 HEAVY = (
-    "spacy", "torch", "transformers", "sklearn", "datasets", "numpy", "scipy", "thinc", "onnxruntime"
+    "spacy",
+    "torch",
+    "transformers",
+    "sklearn",
+    "datasets",
+    "numpy",
+    "scipy",
+    "thinc",
+    "onnxruntime",
 )
 
 

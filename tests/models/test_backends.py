@@ -162,7 +162,9 @@ def test_onnx_encoder_matches_the_torch_encoder_and_is_exported_once(
     np.testing.assert_array_equal(again.encode(texts[:4]), ours.encode(texts[:4]))
 
 
-def test_onnx_encoder_works_when_the_cache_cannot_be_written(tiny_encoder_dir, tmp_path, monkeypatch):
+def test_onnx_encoder_works_when_the_cache_cannot_be_written(
+    tiny_encoder_dir, tmp_path, monkeypatch
+):
     from scr_nlp.models.minilm import OnnxSentenceEncoder
 
     blocker = tmp_path / "a-file"
@@ -183,3 +185,13 @@ def test_a_damaged_cached_export_is_rebuilt(tiny_encoder_dir, tmp_path, monkeypa
     again = OnnxSentenceEncoder(tiny_encoder_dir, threads=1)
     np.testing.assert_array_equal(again.encode(["Every agency attended."]), expected)
     assert graph.stat().st_size > 1000
+
+
+def test_linear_saves_a_vocabulary_with_a_lone_surrogate(tmp_path):
+    rows = [(t + (" \ud800" if i == 0 else ""), labels) for i, (t, labels) in enumerate(TRAIN)]
+    clf = LinearThemeClassifier(LinearConfig(min_df=1)).fit(inputs(rows), [lab for _, lab in rows])
+    save_model(ThemeModel(clf, {t: 0.5 for t in THEME_IDS}, {"type": "linear"}), tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    np.testing.assert_array_equal(
+        loaded.predict_proba(inputs(rows)), clf.predict_proba(inputs(rows))
+    )

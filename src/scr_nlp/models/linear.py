@@ -191,9 +191,11 @@ class LinearThemeClassifier(ThemeClassifier):
         arrays = {"coef": self.coef_, "intercept": self.intercept_}
         arrays |= {f"idf_{name}": np.asarray(idf, np.float32) for name, idf in self.idf_.items()}
         save_file(arrays, str(directory / "linear.safetensors"))
-        (directory / "vocabulary.json").write_text(
-            json.dumps(self.vocabulary_, ensure_ascii=False), encoding="utf-8"
-        )
+        try:
+            data = json.dumps(self.vocabulary_, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate in the training text survives as \u escapes
+            data = json.dumps(self.vocabulary_).encode("ascii")
+        (directory / "vocabulary.json").write_bytes(data)
         return ["linear.safetensors", "vocabulary.json"]
 
     @classmethod

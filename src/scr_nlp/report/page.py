@@ -77,8 +77,9 @@ def accuracy_text(meta: dict, override: bool) -> str:
     if document is not None:
         parts.append(f"{document:.2f} for documents")
     return (
-        "Measured accuracy on real text (held-out coroners' reports; macro-F1 over the themes "
-        "common there, 0 to 1, higher is better): " + " and ".join(parts) + "."
+        "Measured accuracy on real text (coroners' reports kept out of training, the part that "
+        "also set the thresholds; macro-F1 over the themes common there, 0 to 1, higher is "
+        "better): " + " and ".join(parts) + "."
     )
 
 
