@@ -109,7 +109,12 @@ class HybridThemeClassifier(ThemeClassifier):
 
         cfg = self.config
         tuner = TransformerThemeClassifier(
-            TransformerConfig(seed=cfg.seed, base_model=cfg.encoder, threads=cfg.threads)
+            TransformerConfig(
+                seed=cfg.seed,
+                base_model=cfg.encoder,
+                epochs=cfg.fine_tune_epochs,
+                threads=cfg.threads,
+            )
         ).fit(sentences, labels, progress)
         return {
             name: weight.detach().numpy().copy()
