@@ -102,7 +102,8 @@ class HybridConfig:
         _check(self.semantic_c > 0, f"semantic_c must be positive, got {self.semantic_c}")
         _check(self.linear_c > 0, f"linear_c must be positive, got {self.linear_c}")
         _check(
-            self.fine_tune_epochs >= 1, f"fine_tune_epochs must be >= 1, got {self.fine_tune_epochs}"
+            self.fine_tune_epochs >= 1,
+            f"fine_tune_epochs must be >= 1, got {self.fine_tune_epochs}",
         )
         _check(
             0 <= self.semantic_weight <= 1,

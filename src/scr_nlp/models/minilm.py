@@ -35,13 +35,45 @@ def encoder_dir(name: str) -> Path:
     raise ModelError(f"encoder {name!r} is neither a directory nor {PACKAGED_ENCODER}")
 
 
+def _tokenizer(directory: Path, max_length: int):
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length)
+    return tokenizer
+
+
+def _padded(encodings: list, rows) -> tuple:
+    """(ids int64, mask float32) numpy arrays for ``encodings[rows]``, right-padded."""
+    import numpy as np
+
+    width = max(len(encodings[j].ids) for j in rows)
+    ids = np.zeros((len(rows), width), dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.float32)
+    for row, j in enumerate(rows):
+        n = len(encodings[j].ids)
+        ids[row, :n] = encodings[j].ids
+        mask[row, :n] = 1.0
+    return ids, mask
+
+
+def _length_sorted_batches(encodings: list, batch_size: int):
+    """(rows, ids, mask) per batch of similar length, so batches pad little."""
+    import numpy as np
+
+    order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        yield (rows, *_padded(encodings, rows))
+
+
 class SentenceEncoder:
     """``encode(texts) -> float32 array (n, hidden)``; deterministic for the same input."""
 
     def __init__(self, directory: Path, max_length: int = 128, threads: int | None = None):
         import torch
         from safetensors.torch import load_file
-        from tokenizers import Tokenizer
 
         if threads:
             torch.set_num_threads(threads)
@@ -56,10 +88,7 @@ class SentenceEncoder:
         self.eps = config.get("layer_norm_eps", 1e-12)
         weights = load_file(str(files["model.safetensors"]))
         self.w = {k.removeprefix("bert."): v.float() for k, v in weights.items()}
-        self.tokenizer = Tokenizer.from_file(str(files["tokenizer.json"]))
-        self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(max_length)
-        self.max_length = max_length
+        self.tokenizer = _tokenizer(directory, max_length)
         self.source = directory
 
     def _layer_norm(self, x, name: str):
@@ -112,25 +141,17 @@ class SentenceEncoder:
             )
         return x
 
-    def _batch(self, encodings: list, rows) -> tuple:
-        """Padded (ids, mask) tensors for ``encodings[rows]``."""
+    def _pooled(self, ids, mask, dropout: float = 0.0):
         import torch
 
-        width = max(len(encodings[j].ids) for j in rows)
-        ids = torch.zeros((len(rows), width), dtype=torch.long)
-        mask = torch.zeros((len(rows), width), dtype=torch.float32)
-        for row, j in enumerate(rows):
-            n = len(encodings[j].ids)
-            ids[row, :n] = torch.tensor(encodings[j].ids)
-            mask[row, :n] = 1.0
-        return ids, mask
+        ids, mask = torch.from_numpy(ids), torch.from_numpy(mask)
+        hidden = self._forward(ids, mask, dropout)
+        return (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
 
     def mean_pooled(self, texts: list[str], dropout: float = 0.0):
         """Differentiable mean-pooled hidden states (not normalised), for fine-tuning."""
         encodings = self.tokenizer.encode_batch(list(texts))
-        ids, mask = self._batch(encodings, range(len(texts)))
-        hidden = self._forward(ids, mask, dropout)
-        return (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
+        return self._pooled(*_padded(encodings, range(len(texts))), dropout)
 
     def encode(self, texts: list[str], batch_size: int = 64, normalise: bool = True):
         """Mean-pooled embeddings (L2-normalised unless asked not to); batches sorted by
@@ -139,20 +160,13 @@ class SentenceEncoder:
         import torch
 
         out = np.zeros((len(texts), self.hidden), dtype=np.float32)
-        if not texts:
-            return out
         encodings = self.tokenizer.encode_batch(list(texts))
-        lengths = np.array([len(e.ids) for e in encodings])
-        order = np.argsort(lengths, kind="stable")
         with torch.inference_mode():
-            for start in range(0, len(texts), batch_size):
-                idx = order[start : start + batch_size]
-                ids, mask = self._batch(encodings, idx)
-                hidden = self._forward(ids, mask)
-                pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
+            for rows, ids, mask in _length_sorted_batches(encodings, batch_size):
+                pooled = self._pooled(ids, mask)
                 if normalise:
                     pooled = torch.nn.functional.normalize(pooled, dim=1)
-                out[idx] = pooled.numpy()
+                out[rows] = pooled.numpy()
         return out
 
     def trainable(self, freeze_embeddings: bool) -> list:
@@ -199,15 +213,11 @@ class OnnxSentenceEncoder:
         threads: int = 1,
         overrides: dict | None = None,
     ):
-        from tokenizers import Tokenizer
-
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
         self.hidden = config["hidden_size"]
-        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
-        self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(max_length)
-        self.directory, self.max_length, self.overrides = directory, max_length, overrides
-        self.graph = _exported_graph(directory, max_length, overrides)
+        self.tokenizer = _tokenizer(directory, max_length)
+        self.directory, self.overrides = directory, overrides
+        self.graph = _exported_graph(directory, overrides)
         self.threads = threads
         self._session = None
 
@@ -217,21 +227,19 @@ class OnnxSentenceEncoder:
 
     @property
     def session(self):
-        if self._session is None:
+        for attempt in range(2):
+            if self._session is not None:
+                break
             try:
                 self._session = self._open()
             except ModelError:
                 raise
-            except Exception:  # onnxruntime could not read the file: export it again, once
+            except Exception as exc:  # onnxruntime could not read the file: export it again
+                if attempt:
+                    raise ModelError(f"the sentence encoder could not be loaded: {exc}") from None
                 with contextlib.suppress(OSError):
                     self.graph.unlink()
-                self.graph = _exported_graph(self.directory, self.max_length, self.overrides)
-                try:
-                    self._session = self._open()
-                except ModelError:
-                    raise
-                except Exception as exc:
-                    raise ModelError(f"the sentence encoder could not be loaded: {exc}") from None
+                self.graph = _exported_graph(self.directory, self.overrides)
         return self._session
 
     def _open(self):
@@ -254,23 +262,15 @@ class OnnxSentenceEncoder:
         import numpy as np
 
         out = np.zeros((len(texts), self.hidden), dtype=np.float32)
-        if not texts:
-            return out
         encodings = self.tokenizer.encode_batch(list(texts))
-        lengths = np.array([len(e.ids) for e in encodings])
-        order = np.argsort(lengths, kind="stable")
-        for start in range(0, len(texts), batch_size):
-            idx = order[start : start + batch_size]
-            ids = np.zeros((len(idx), int(lengths[idx].max())), dtype=np.int64)
-            mask = np.zeros(ids.shape, dtype=np.float32)
-            for row, j in enumerate(idx):
-                ids[row, : lengths[j]] = encodings[j].ids
-                mask[row, : lengths[j]] = 1.0
-            out[idx] = self.session.run(None, {"ids": ids, "mask": mask})[0]
+        for rows, ids, mask in _length_sorted_batches(encodings, batch_size):
+            out[rows] = self.session.run(None, {"ids": ids, "mask": mask})[0]
         return out
 
 
-def _exported_graph(directory: Path, max_length: int, overrides: dict | None = None) -> Path:
+def _exported_graph(directory: Path, overrides: dict | None = None) -> Path:
+    """The cached ONNX graph of the encoder (its length is dynamic: truncation is the
+    tokenizer's business, so one export serves every ``max_length``)."""
     import hashlib
     import os
     import tempfile
@@ -281,10 +281,10 @@ def _exported_graph(directory: Path, max_length: int, overrides: dict | None = N
     # Hashing 90 MB of weights costs a tenth of a second per process; the hash of files
     # whose path, size and modification time are unchanged is remembered instead.
     files = [directory / "config.json", directory / "model.safetensors"]
+    stats = [(f, f.stat()) for f in files]
     stamp = "|".join(
         f"{f.resolve()}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
-        for f in files
-        if (st := f.stat())
+        for f, st in stats
     )
     if overrides:
         stamp += "|" + _overrides_digest(overrides)
@@ -318,7 +318,7 @@ def _exported_graph(directory: Path, max_length: int, overrides: dict | None = N
         atexit.register(target.unlink, missing_ok=True)
     os.close(handle)
     try:
-        _export(directory, max_length, Path(partial), overrides)
+        _export(directory, Path(partial), overrides)
         if Path(partial) != target:  # private to the user, like the text it was tuned on
             os.replace(partial, target)  # atomic: concurrent workers never read half a file
             _remember(index_path, stamp, target.name)
@@ -368,12 +368,12 @@ def _overrides_digest(overrides: dict) -> str:
     return digest.hexdigest()
 
 
-def _export(directory: Path, max_length: int, path: Path, overrides: dict | None = None) -> None:
+def _export(directory: Path, path: Path, overrides: dict | None = None) -> None:
     import warnings
 
     import torch
 
-    encoder = SentenceEncoder(directory, max_length)  # leaves the process's torch threads alone
+    encoder = SentenceEncoder(directory)  # leaves the process's torch threads alone
     unknown = sorted(set(overrides or {}) - set(encoder.w))
     if unknown:
         raise ModelError(f"fine-tuned weights {unknown[:3]} are not weights of {directory}")
@@ -383,7 +383,7 @@ def _export(directory: Path, max_length: int, path: Path, overrides: dict | None
         def forward(self, ids, mask):
             hidden = encoder._forward(ids, mask)
             pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
-            return torch.nn.functional.normalize(pooled, dim=1)
+            return torch.nn.functional.normalize(pooled, dim=1)  # as ``encode`` gives
 
     example = (torch.ones((2, 5), dtype=torch.long), torch.ones((2, 5)))
     with warnings.catch_warnings(), torch.inference_mode():
