@@ -11,9 +11,9 @@ Two views of each sentence, each scored by one logistic regression per theme:
   exact phrasing of review prose ("was not invited", "logged as malicious").
 
 Their probabilities are averaged with ``semantic_weight``. Saved as safetensors (the
-semantic heads, and the fine-tuned layers: 43 MB) plus the linear model's own files;
-the embedding tables stay frozen and are not copied, the package that ships them is
-pinned.
+semantic heads, and the fine-tuned layers: one 7 MB file per layer) plus the linear
+model's own files; the embedding tables stay frozen and are not copied, the package
+that ships them is pinned.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from scr_nlp.models.linear import LinearThemeClassifier
 from scr_nlp.taxonomy import THEME_IDS
 
 _HEADS_FILE = "semantic_heads.safetensors"
-_LAYERS_FILE = "encoder_layers.safetensors"
+_LAYER_PREFIX = "encoder.layer."
 
 
 class HybridThemeClassifier(ThemeClassifier):
@@ -102,8 +102,9 @@ class HybridThemeClassifier(ThemeClassifier):
         return self
 
     def _fine_tuned_layers(self, sentences, labels, progress) -> dict:
-        """The encoder's transformer layers after the ``transformer`` recipe's fine-tuning;
-        its embedding tables stay frozen, so they are never saved."""
+        """The encoder's transformer layers after the ``transformer`` recipe's fine-tuning.
+        The embedding tables stay frozen and the pooler is unused by mean pooling, so
+        neither changes and neither is kept."""
         from scr_nlp.models.config import TransformerConfig
         from scr_nlp.models.transformer import TransformerThemeClassifier
 
@@ -119,7 +120,7 @@ class HybridThemeClassifier(ThemeClassifier):
         return {
             name: weight.detach().numpy().copy()
             for name, weight in tuner.encoder_.w.items()
-            if not name.startswith("embeddings.")
+            if name.startswith(_LAYER_PREFIX)
         }
 
     def predict_proba(self, sentences):
@@ -138,21 +139,24 @@ class HybridThemeClassifier(ThemeClassifier):
 
         files = self.linear.save_weights(directory)
         save_file({"coef": self.coef_, "intercept": self.intercept_}, str(directory / _HEADS_FILE))
-        if self.tuned_layers_:
-            save_file(self.tuned_layers_, str(directory / _LAYERS_FILE))
-            files.append(_LAYERS_FILE)
+        shards: dict[str, dict] = {}  # one file per layer keeps every file small
+        for name, weight in (self.tuned_layers_ or {}).items():
+            layer = name.removeprefix(_LAYER_PREFIX).split(".")[0]
+            shards.setdefault(f"encoder_layer_{layer}.safetensors", {})[name] = weight
+        for shard, weights in sorted(shards.items()):
+            save_file(weights, str(directory / shard))
         (directory / "encoder.json").write_text(
             json.dumps(
                 {
                     "encoder": self.config.encoder,
                     "pooling": "mean",
                     "normalised": True,
-                    "fine_tuned_layers": _LAYERS_FILE if self.tuned_layers_ else None,
+                    "fine_tuned_layers": sorted(shards),
                 }
             ),
             encoding="utf-8",
         )
-        return [*files, _HEADS_FILE, "encoder.json"]
+        return [*files, *sorted(shards), _HEADS_FILE, "encoder.json"]
 
     @classmethod
     def load_weights(cls, directory: Path, config: HybridConfig) -> HybridThemeClassifier:
@@ -162,6 +166,7 @@ class HybridThemeClassifier(ThemeClassifier):
         model.linear = LinearThemeClassifier.load_weights(directory, model.linear.config)
         arrays = load_file(str(directory / _HEADS_FILE))
         model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
-        if config.fine_tune:
-            model.tuned_layers_ = load_file(str(directory / _LAYERS_FILE))
+        shards = json.loads((directory / "encoder.json").read_text(encoding="utf-8"))
+        for shard in shards.get("fine_tuned_layers") or []:
+            model.tuned_layers_ = (model.tuned_layers_ or {}) | load_file(str(directory / shard))
         return model
