@@ -115,7 +115,11 @@ class LinearThemeClassifier(ThemeClassifier):
         nxt = [index[s.next_text] if s.next_text else empty for s in sentences]
         return rows[prev] + rows[nxt]
 
-    def _row_builders(self) -> tuple[TfidfRows, TfidfRows, TfidfRows]:
+    def _row_builders(self) -> tuple:
+        """Per block (word, char, context): its row builder and its slice of the weights as
+        float64 (features x themes); built once, not on every call."""
+        import numpy as np
+
         if self._rows is None:
             cfg = self.config
             analysers = {
@@ -123,32 +127,29 @@ class LinearThemeClassifier(ThemeClassifier):
                 "char": char_wb_ngrams(*cfg.char_ngram_range),
                 "context": word_ngrams(1),
             }
-            self._rows = tuple(
-                TfidfRows(self.vocabulary_[n], self.idf_[n], analysers[n])
-                for n in ("word", "char", "context")
-            )
+            coef = self.coef_.T.astype(np.float64)
+            blocks, start = [], 0
+            for n in ("word", "char", "context"):
+                builder = TfidfRows(self.vocabulary_[n], self.idf_[n], analysers[n])
+                end = start + len(builder.index)
+                blocks.append((builder, coef[start:end]))
+                start = end
+            self._rows = tuple(blocks)
         return self._rows
 
     def _margins(self, sentences: list[SentenceInput]):
         """X @ coef.T + intercept. The model is linear, so each neighbour's context margin
         is computed once per distinct text and added where it is a neighbour."""
-        import numpy as np
 
-        word, char, context = self._row_builders()
-        n_word, n_char = len(word.index), len(char.index)
-        coef = self.coef_.T.astype(np.float64)  # (features, themes)
+        (word, word_w), (char, char_w), (context, context_w) = self._row_builders()
         marked = [mark_negation(s.text) for s in sentences]
-        margins = word.dot(marked, coef[:n_word]) + char.dot(
-            [s.text for s in sentences], coef[n_word : n_word + n_char]
-        )
+        margins = word.dot(marked, word_w) + char.dot([s.text for s in sentences], char_w)
         neighbours = list(
             dict.fromkeys(t for s in sentences for t in (s.prev_text, s.next_text) if t)
         )
         if neighbours:
             known = {s.text: m for s, m in zip(sentences, marked, strict=True)}
-            around = context.dot(
-                [known.get(t) or mark_negation(t) for t in neighbours], coef[n_word + n_char :]
-            )
+            around = context.dot([known.get(t) or mark_negation(t) for t in neighbours], context_w)
             row = {t: i for i, t in enumerate(neighbours)}
             for i, s in enumerate(sentences):
                 for t in (s.prev_text, s.next_text):
