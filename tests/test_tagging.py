@@ -98,3 +98,16 @@ def test_python_api_is_lazy():
     code = "import sys, scr_nlp; assert 'spacy' not in sys.modules and 'torch' not in sys.modules; print(scr_nlp.Tagger.__name__)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "Tagger"
+
+
+def test_tag_document_matches_tagger_and_raises_load_errors_in_the_caller(tiny_model_dir, tmp_path):
+    from scr_nlp.errors import ModelError
+    from scr_nlp.records import RawDocument
+    from scr_nlp.tagging import tag_document
+
+    raw = RawDocument("d", "x", "string", REVIEW_TEXT)
+    overlapped = tag_document(raw, tiny_model_dir, facts=True)
+    assert overlapped.to_dict() == Tagger.load(tiny_model_dir).tag(raw, facts=True).to_dict()
+    assert overlapped.facts is not None
+    with pytest.raises(ModelError):
+        tag_document(raw, tmp_path / "no-such-model")

@@ -165,10 +165,10 @@ def tag(
 ) -> None:
     """Tag one review: themes found, document scores and the evidence sentences."""
     from scr_nlp.reading import read_document
-    from scr_nlp.tagging import Tagger
+    from scr_nlp.tagging import tag_document
 
     raw = read_document(file, max_size_mb)  # bad input fails before the model loads
-    result = Tagger.load(model, threshold).tag(raw, facts=True)
+    result = tag_document(raw, model, threshold, facts=True)
     if format is TextOrJson.json:
         _out(json.dumps(result.to_dict(), ensure_ascii=False))
         return
