@@ -286,8 +286,9 @@ def _exported_graph(directory: Path, overrides: dict | None = None) -> Path:
         f"{f.resolve()}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
         for f, st in stats
     )
-    if overrides:
-        stamp += "|" + _overrides_digest(overrides)
+    tuned = _overrides_digest(overrides) if overrides else ""  # hashed once, used twice
+    if tuned:
+        stamp += "|" + tuned
     index_path = cache / "encoder-index.json"
     try:
         index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -300,8 +301,8 @@ def _exported_graph(directory: Path, overrides: dict | None = None) -> Path:
     for f in files:
         digest.update(f.read_bytes())
     digest.update(f"export {_EXPORT_VERSION}".encode())
-    if overrides:
-        digest.update(_overrides_digest(overrides).encode())
+    if tuned:
+        digest.update(tuned.encode())
     target = cache / f"encoder-{digest.hexdigest()[:20]}.onnx"
     if target.is_file():
         _remember(index_path, stamp, target.name)
