@@ -123,6 +123,57 @@ def bench_model(name: str, real: bool) -> dict | None:
     return out
 
 
+# Kinds of document in the corpus, for the per-kind figures (genre names in corpus/schema).
+GENRE_FAMILIES = (
+    (
+        "child case reviews (SCR and CSPR sections, executive summaries, rapid reviews)",
+        ("overview_", "executive_summary", "cspr", "rapid_review", "child_practice_review"),
+    ),
+    (
+        "adult and domestic homicide reviews",
+        ("safeguarding_adults_review", "domestic_homicide_review"),
+    ),
+    ("coroners'-style reports", ("coroner_report",)),
+    ("news", ("news",)),
+    ("national analyses and inspections", ("national_analysis", "inspectorate_report")),
+    ("learning briefings", ("learning_briefing",)),
+)
+GENRE_MIN_SUPPORT = 20
+
+
+def bench_genres(name: str) -> list[dict]:
+    """The default model on the corpus test split, one kind of document at a time: where
+    it is weaker, so that users know which tags need the closest reading."""
+    from scr_nlp.corpus.io import labelled_sentences
+    from scr_nlp.models.evaluate import score_model
+    from scr_nlp.models.metrics import macro_over_supported
+    from scr_nlp.models.store import load_model
+
+    model = load_model(resolve_model_path(name))
+    docs = load_documents(None, "test")
+    out = []
+    for family, prefixes in GENRE_FAMILIES:
+        chosen = [d for d in docs if d.genre.startswith(prefixes)]
+        if not chosen:
+            continue
+        sentences = labelled_sentences(chosen)
+        metrics = score_model(model, sentences)
+        out.append(
+            {
+                "family": family,
+                "documents": len(chosen),
+                "sentences": len(sentences),
+                "macro_f1_supported": macro_over_supported(metrics["sentence"], GENRE_MIN_SUPPORT),
+                "themes_supported": sum(
+                    e["support"] >= GENRE_MIN_SUPPORT
+                    for e in metrics["sentence"]["per_theme"].values()
+                ),
+                "false_alarm_rate": metrics["sentence"]["false_alarm_rate"],
+            }
+        )
+    return out
+
+
 def bench_batch(tmp: Path, model: str, n: int, workers: int) -> dict:
     """``n`` copies of a 3,000-word summary, tagged by `scr-nlp tag-batch` end to end."""
     doc = review_text(3000)
@@ -309,6 +360,26 @@ def _facts_lines(r: dict) -> list[str]:
     return lines
 
 
+def _genre_lines(r: dict) -> list[str]:
+    rows = r.get("genres") or []
+    if not rows:
+        return []
+    return [
+        f"Per kind of document, corpus test split, default model (`{r['default_model']}`): sentence "
+        f"macro-F1 over the themes with at least {GENRE_MIN_SUPPORT} positive sentences of that kind.",
+        "",
+        "| kind of document | documents | sentences | themes counted | sentence macro-F1 | false alarms |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| {g['family']} | {g['documents']} | {g['sentences']:,} | {g['themes_supported']} | "
+            + ("–" if g["macro_f1_supported"] is None else f"{g['macro_f1_supported']:.3f}")
+            + f" | {100 * g['false_alarm_rate']:.1f}% |"
+            for g in rows
+        ),
+        "",
+    ]
+
+
 def write_markdown(r: dict, path: Path) -> None:
     real = r["real_text"]
     lines = [
@@ -364,6 +435,7 @@ def write_markdown(r: dict, path: Path) -> None:
         "",
         *_per_theme(r, "corpus_test"),
         "",
+        *_genre_lines(r),
         "Per theme, samples (42 documents written separately from the corpus):",
         "",
         *_per_theme(r, "samples"),
@@ -426,6 +498,7 @@ def main() -> None:
             "startup": bench_startup(),
             "segmentation": bench_segmentation(),
             "models": [m for m in (bench_model(n, real) for n in MODELS) if m],
+            "genres": bench_genres(default),
             "tag_file": bench_tag_file(tmp),
             "batch": [
                 bench_batch(tmp, default, 40, 2),
