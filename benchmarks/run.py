@@ -83,8 +83,9 @@ def bench_segmentation() -> dict:
     }
 
 
-def bench_model(name: str, real: bool) -> dict | None:
-    from scr_nlp.models.evaluate import evaluate_model
+def bench_model(name: str, real: bool, by_genre: bool = False) -> dict | None:
+    from scr_nlp.corpus.io import labelled_sentences
+    from scr_nlp.models.evaluate import evaluate_model, score_model
     from scr_nlp.models.store import load_model
     from scr_nlp.records import RawDocument
     from scr_nlp.tagging import Tagger
@@ -96,13 +97,17 @@ def bench_model(name: str, real: bool) -> dict | None:
     model = load_model(path)
     load_seconds = time.perf_counter() - start
     tagger = Tagger(model).warm_up()
-    docs = load_documents(None, "test")[:20]
+    test_docs = load_documents(None, "test")
     start = time.perf_counter()
     sentences = sum(
         len(r.sentences)
-        for r in tagger.tag_many(RawDocument(d.doc_id, "", "string", d.text) for d in docs)
+        for r in tagger.tag_many(
+            RawDocument(d.doc_id, "", "string", d.text) for d in test_docs[:20]
+        )
     )
     seconds = time.perf_counter() - start
+    test_sentences = labelled_sentences(test_docs)
+    test_scores = model.predict_proba([s.input for s in test_sentences])
     out = {
         "name": name,
         "type": model.meta["type"],
@@ -112,11 +117,13 @@ def bench_model(name: str, real: bool) -> dict | None:
         "sentences_per_second_one_process": round(sentences / seconds),
         "dev": model.meta["metrics"].get("dev"),
         "real_dev": model.meta["metrics"].get("real_dev"),
-        "corpus_test": evaluate_model(path, "test", compare=None)["model"]["metrics"],
+        "corpus_test": score_model(model, test_sentences, scores=test_scores),
         "samples": evaluate_model(path, data=SAMPLES / "gold.jsonl", compare=None)["model"][
             "metrics"
         ],
     }
+    if by_genre:
+        out["genres"] = genre_metrics(model, test_docs, test_sentences, test_scores)
     if real:
         result = evaluate_model(path, "test", compare=None, real=True)
         out["real_test"] = result["model"]["metrics"]
@@ -141,34 +148,30 @@ GENRE_FAMILIES = (
 GENRE_MIN_SUPPORT = 20
 
 
-def bench_genres(name: str) -> list[dict]:
-    """The default model on the corpus test split, one kind of document at a time: where
-    it is weaker, so that users know which tags need the closest reading."""
-    from scr_nlp.corpus.io import labelled_sentences
+def genre_metrics(model, docs, sentences, scores) -> list[dict]:
+    """The corpus test split one kind of document at a time, from scores already computed:
+    where the model is weaker, so that users know which tags need the closest reading."""
     from scr_nlp.models.evaluate import score_model
     from scr_nlp.models.metrics import macro_over_supported
-    from scr_nlp.models.store import load_model
 
-    model = load_model(resolve_model_path(name))
-    docs = load_documents(None, "test")
+    genre = {d.doc_id: d.genre for d in docs}
     out = []
     for family, prefixes in GENRE_FAMILIES:
-        chosen = [d for d in docs if d.genre.startswith(prefixes)]
-        if not chosen:
+        rows = [i for i, s in enumerate(sentences) if genre[s.doc_id].startswith(prefixes)]
+        if not rows:
             continue
-        sentences = labelled_sentences(chosen)
-        metrics = score_model(model, sentences)
+        chosen = [sentences[i] for i in rows]
+        block = score_model(model, chosen, scores=scores[rows])["sentence"]
         out.append(
             {
                 "family": family,
-                "documents": len(chosen),
-                "sentences": len(sentences),
-                "macro_f1_supported": macro_over_supported(metrics["sentence"], GENRE_MIN_SUPPORT),
+                "documents": len({s.doc_id for s in chosen}),
+                "sentences": len(rows),
+                "macro_f1_supported": macro_over_supported(block, GENRE_MIN_SUPPORT),
                 "themes_supported": sum(
-                    e["support"] >= GENRE_MIN_SUPPORT
-                    for e in metrics["sentence"]["per_theme"].values()
+                    e["support"] >= GENRE_MIN_SUPPORT for e in block["per_theme"].values()
                 ),
-                "false_alarm_rate": metrics["sentence"]["false_alarm_rate"],
+                "false_alarm_rate": block["false_alarm_rate"],
             }
         )
     return out
@@ -361,7 +364,7 @@ def _facts_lines(r: dict) -> list[str]:
 
 
 def _genre_lines(r: dict) -> list[str]:
-    rows = r.get("genres") or []
+    rows = next((m.get("genres") for m in r["models"] if m["name"] == r["default_model"]), None)
     if not rows:
         return []
     return [
@@ -497,8 +500,7 @@ def main() -> None:
             "real_text": real,
             "startup": bench_startup(),
             "segmentation": bench_segmentation(),
-            "models": [m for m in (bench_model(n, real) for n in MODELS) if m],
-            "genres": bench_genres(default),
+            "models": [m for m in (bench_model(n, real, n == default) for n in MODELS) if m],
             "tag_file": bench_tag_file(tmp),
             "batch": [
                 bench_batch(tmp, default, 40, 2),

@@ -41,14 +41,18 @@ def evaluation_sentences(
     return labelled_sentences(docs), f"{corpus_path(corpus).name}:{split}", len(docs)
 
 
-def score_model(model: ThemeModel, sentences, threshold: float | None = None) -> dict:
+def score_model(model: ThemeModel, sentences, threshold: float | None = None, scores=None) -> dict:
+    """Metrics for ``sentences`` under the model's decision rule; ``scores`` (sentences x
+    themes) skips the prediction when the caller already has them."""
     from scr_nlp.tagging import Decision
 
     decision = Decision.from_model(model, threshold)
     themes = [t.id for t in THEMES]
+    if scores is None:
+        scores = model.predict_proba([s.input for s in sentences])
     return evaluate_scores(
         label_matrix([s.labels for s in sentences]),
-        model.predict_proba([s.input for s in sentences]),
+        scores,
         dict(zip(themes, decision.sentence, strict=True)),
         [s.doc_id for s in sentences],
         [s.hard_negative for s in sentences],
