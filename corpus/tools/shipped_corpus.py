@@ -24,7 +24,7 @@ SHIPPED_MODELS = ("hybrid", "linear", "keyword")
 LATER_WRITERS = ("w22", "w23", "w24", "w25")
 
 
-def shipped_lines(lines: list[str]) -> list[str]:
+def shipped_lines(lines: list[bytes]) -> list[bytes]:
     return [line for line in lines if json.loads(line)["doc_id"].split("-")[0] not in LATER_WRITERS]
 
 
@@ -33,10 +33,12 @@ def main(argv: list[str]) -> int:
         print("usage: shipped_corpus.py OUT.jsonl", file=sys.stderr)
         return 2
     out = Path(argv[0])
-    lines = CORPUS.read_text(encoding="utf-8").splitlines(keepends=True)
-    candidates = {}
-    for data in ("".join(lines), "".join(shipped_lines(lines))):
-        candidates[hashlib.sha256(data.encode("utf-8")).hexdigest()] = data
+    # Bytes, hashed as training hashes the corpus file it reads.
+    lines = CORPUS.read_bytes().splitlines(keepends=True)
+    candidates = {
+        hashlib.sha256(data).hexdigest(): data
+        for data in (b"".join(lines), b"".join(shipped_lines(lines)))
+    }
     recorded = {
         json.loads((ROOT / "models" / name / "meta.json").read_text(encoding="utf-8"))[
             "training_data"
@@ -55,8 +57,9 @@ def main(argv: list[str]) -> int:
     digest = recorded.pop()
     data = candidates[digest]
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(data, encoding="utf-8")
-    print(f"wrote {out} ({data.count(chr(10))} documents, sha256 {digest[:12]}…)")
+    out.write_bytes(data)
+    documents = data.count(b"\n")
+    print(f"wrote {out} ({documents} documents, sha256 {digest[:12]}…)")
     return 0
 
 
