@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,7 @@ HEAVY = (
 
 
 run = run_cli
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_help_imports_nothing_heavy():
@@ -84,6 +86,19 @@ def test_tag_text_and_json(tiny_model_dir, tmp_path):
     )
     assert record["doc_id"] == "r" and "child_not_seen" in record["labels"]
     assert run("tag", str(path), "--model", str(tmp_path)).returncode == 8
+
+
+def test_first_tag_on_a_fresh_machine_exports_the_encoder(tmp_path):
+    """With nothing cached, the default model exports its encoder (which imports torch)
+    while the text is segmented (which imports spaCy with torch hidden): it must wait,
+    not fail."""
+    import os
+
+    env = {**os.environ, "SCR_NLP_CACHE": str(tmp_path / "cache")}
+    result = run("tag", "corpus/samples/s-001.txt", "-n", "0", env=env, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "FOUND  Child not seen or heard" in result.stdout
+    assert list((tmp_path / "cache").glob("encoder-*.onnx"))
 
 
 def test_exit_codes_listed_from_the_error_classes():

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from scr_nlp.errors import ModelError
-from scr_nlp.models.config import LinearConfig, TransformerConfig, config_from_dict
+from scr_nlp.models.config import HybridConfig, LinearConfig, TransformerConfig, config_from_dict
 from scr_nlp.models.registry import MODEL_TYPES, get_model_type
 
 
@@ -14,6 +14,7 @@ from scr_nlp.models.registry import MODEL_TYPES, get_model_type
         (LinearConfig, {"char_ngram_range": (5, 2)}, "char_ngram_range"),
         (TransformerConfig, {"epochs": 0}, "epochs must be >= 1, got 0"),
         (TransformerConfig, {"max_length": 4}, "max_length must be 16-512, got 4"),
+        (HybridConfig, {"encoder_precision": "fp16"}, "must be float32 or int8, got 'fp16'"),
     ],
 )
 def test_configs_name_the_bad_value(cls, kwargs, message):
@@ -27,6 +28,12 @@ def test_config_round_trip_and_unknown_field():
     )
     with pytest.raises(ValueError, match="unknown LinearConfig fields"):
         config_from_dict(LinearConfig, {"colour": "red"})
+
+
+def test_a_config_saved_before_a_field_existed_keeps_what_it_was_trained_with():
+    assert HybridConfig().encoder_precision == "int8"
+    assert config_from_dict(HybridConfig, {"seed": 1}).encoder_precision == "float32"
+    assert config_from_dict(HybridConfig, {"encoder_precision": "int8"}) == HybridConfig()
 
 
 def test_registry_is_lazy_and_versioned():

