@@ -115,9 +115,11 @@ class HybridConfig:
             f"semantic_weight must be in [0, 1], got {self.semantic_weight}",
         )
         _check(self.threads >= 1, f"threads must be >= 1, got {self.threads}")
+        from scr_nlp.models.minilm import PRECISIONS  # light: no torch, no onnxruntime
+
         _check(
-            self.encoder_precision in ("float32", "int8"),
-            f"encoder_precision must be float32 or int8, got {self.encoder_precision!r}",
+            self.encoder_precision in PRECISIONS,
+            f"encoder_precision must be one of {PRECISIONS}, got {self.encoder_precision!r}",
         )
 
 

@@ -297,8 +297,9 @@ def _exported_graph(
     tuned = _overrides_digest(overrides) if overrides else ""  # hashed once, used twice
     if tuned:
         stamp += "|" + tuned
-    if precision != "float32":  # float32 keys stay as they were: existing caches stay valid
-        stamp += "|" + precision
+    variant = _variant(precision)
+    if variant:  # float32 keys stay as they were: existing caches stay valid
+        stamp += "|" + variant
     index_path = cache / "encoder-index.json"
     try:
         index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -313,8 +314,8 @@ def _exported_graph(
     digest.update(f"export {_EXPORT_VERSION}".encode())
     if tuned:
         digest.update(tuned.encode())
-    if precision != "float32":
-        digest.update(precision.encode())
+    if variant:
+        digest.update(variant.encode())
     target = cache / f"encoder-{digest.hexdigest()[:20]}.onnx"
     if target.is_file():
         _remember(index_path, stamp, target.name)
@@ -339,6 +340,15 @@ def _exported_graph(
         Path(partial).unlink(missing_ok=True)
         raise
     return target
+
+
+def _variant(precision: str) -> str:
+    """What, besides the weights, names a cached graph: a rewrite's version changes it."""
+    if precision == "float32":
+        return ""
+    from scr_nlp.models.quantise import QUANTISE_VERSION
+
+    return f"{precision} {QUANTISE_VERSION}"
 
 
 def _remove_stale_partials(cache: Path, age_s: float = 3600.0) -> None:
