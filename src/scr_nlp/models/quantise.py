@@ -16,8 +16,9 @@ ones (0.993 at worst) and runs the encoder about twice as fast on 2 cores.
 
 from __future__ import annotations
 
-# Bump when the rewrite changes, so that cached int8 graphs are rebuilt (a change that
-# moves the numbers also calls for retraining the int8 models, whose heads fit them).
+# Bump when the rewrite changes, so that cached int8 graphs are rebuilt. A change that
+# moves the numbers needs a new precision name instead: saved "int8" models' heads were
+# fitted on this rewrite's embeddings.
 QUANTISE_VERSION = 1
 ACTIVATION_LEVELS = 127.0
 ACTIVATION_ZERO_POINT = 128
@@ -26,17 +27,25 @@ WEIGHT_LEVELS = 63.0
 
 def quantise_weight_products(model):
     """Rewrite, in place, every MatMul of ``model`` (an ``onnx.ModelProto``) whose second
-    input is a constant 2-D float matrix; the rest of the graph stays float32. Returns the
-    number of products rewritten."""
+    input is a constant 2-D float matrix (a Constant node or an initializer); the rest of
+    the graph stays float32. Returns the number of products rewritten."""
     import numpy as np
     from onnx import TensorProto, helper, numpy_helper
 
     graph = model.graph
-    constants = {
+    constants = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    constants |= {
         node.output[0]: numpy_helper.to_array(node.attribute[0].t)
         for node in graph.node
         if node.op_type == "Constant" and node.attribute and node.attribute[0].name == "value"
     }
+
+    def is_weight(node) -> bool:
+        w = constants.get(node.input[1]) if node.op_type == "MatMul" else None
+        return w is not None and w.ndim == 2 and w.dtype == np.float32
+
+    if not any(is_weight(node) for node in graph.node):
+        return 0
     opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), default=17)
 
     def constant(name: str, value) -> str:
@@ -53,10 +62,10 @@ def quantise_weight_products(model):
 
     rewritten, quantised_rows, replaced = [], {}, 0
     for node in graph.node:
-        weight = constants.get(node.input[1]) if node.op_type == "MatMul" else None
-        if weight is None or weight.ndim != 2 or weight.dtype != np.float32:
+        if not is_weight(node):
             rewritten.append(node)
             continue
+        weight = constants[node.input[1]]
         replaced += 1
         rows = node.input[0]
         if rows not in quantised_rows:  # Q, K and V read the same rows: quantise them once
@@ -102,6 +111,7 @@ def quantise_weight_products(model):
             helper.make_node("Mul", [w + "/unscaled", row_scale], [node.output[0]]),
         ]
     still_read = {name for node in rewritten for name in node.input}
+    still_read |= {output.name for output in graph.output}
     kept = [
         node
         for node in rewritten
@@ -110,6 +120,9 @@ def quantise_weight_products(model):
     ]
     del graph.node[:]
     graph.node.extend(kept)
-    if replaced and not any(o.domain == "com.microsoft" for o in model.opset_import):
+    unread = [i for i in graph.initializer if i.name in constants and i.name not in still_read]
+    for initializer in unread:
+        graph.initializer.remove(initializer)
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
         model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     return replaced

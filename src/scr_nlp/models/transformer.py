@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scr_nlp._lazy import import_torch
 from scr_nlp.models.base import ThemeClassifier
 from scr_nlp.models.config import TransformerConfig
 from scr_nlp.models.minilm import SentenceEncoder, encoder_dir
@@ -29,15 +30,15 @@ class TransformerThemeClassifier(ThemeClassifier):
         self._threads = self.config.threads
 
     def limit_threads(self, threads: int) -> None:
-        import torch
+        torch = import_torch()
 
         self._threads = min(self._threads, threads)
         torch.set_num_threads(self._threads)
 
     def fit(self, sentences, labels, progress=None):
         import numpy as np
-        import torch
 
+        torch = import_torch()
         cfg = self.config
         torch.manual_seed(cfg.seed)
         self.encoder_ = SentenceEncoder(encoder_dir(cfg.base_model), cfg.max_length, cfg.threads)
@@ -104,7 +105,7 @@ class TransformerThemeClassifier(ThemeClassifier):
 
     @classmethod
     def load_weights(cls, directory: Path, config: TransformerConfig) -> TransformerThemeClassifier:
-        import torch
+        torch = import_torch()  # first, so that safetensors' import of torch finds it
         from safetensors.torch import load_file
 
         model = cls(config)
