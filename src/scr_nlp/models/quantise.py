@@ -33,11 +33,18 @@ def quantise_weight_products(model):
     from onnx import TensorProto, helper, numpy_helper
 
     graph = model.graph
-    constants = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    # Only what a MatMul multiplies by: the embedding tables are not copied into numpy.
+    multiplied = {node.input[1] for node in graph.node if node.op_type == "MatMul"}
+    constants = {
+        i.name: numpy_helper.to_array(i) for i in graph.initializer if i.name in multiplied
+    }
     constants |= {
         node.output[0]: numpy_helper.to_array(node.attribute[0].t)
         for node in graph.node
-        if node.op_type == "Constant" and node.attribute and node.attribute[0].name == "value"
+        if node.op_type == "Constant"
+        and node.output[0] in multiplied
+        and node.attribute
+        and node.attribute[0].name == "value"
     }
 
     def is_weight(node) -> bool:
