@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from scr_nlp.models.base import SentenceInput
 from scr_nlp.models.config import HybridConfig, KeywordConfig, LinearConfig, TransformerConfig
 from scr_nlp.models.hybrid import HybridThemeClassifier
 from scr_nlp.models.keyword import KeywordThemeClassifier
@@ -96,6 +97,18 @@ def test_linear_refuses_theme_without_positives():
     rows = [(t, labels) for t, labels in TRAIN if "home_education_concealment" not in labels]
     with pytest.raises(ValueError, match="home_education_concealment"):
         LinearThemeClassifier(LinearConfig(min_df=1)).fit(inputs(rows), [lab for _, lab in rows])
+
+
+def test_linear_own_words_probability_ignores_the_neighbours():
+    x, y = inputs(TRAIN), [labels for _, labels in TRAIN]
+    clf = LinearThemeClassifier(LinearConfig(c=100.0, min_df=1)).fit(x, y)
+    outside = "A neighbour reported screaming but nothing was done."
+    batch = [SentenceInput(TRAIN[0][0], outside, TRAIN[2][0])]
+    scores, own = clf.predict_proba_and_own(batch)
+    np.testing.assert_array_equal(scores, clf.predict_proba(batch))
+    assert set(own) == {TRAIN[0][0], outside, TRAIN[2][0]}
+    for text, best in own.items():
+        assert best == pytest.approx(float(clf.predict_proba([SentenceInput(text)]).max()))
 
 
 def test_negation_marking():

@@ -19,6 +19,7 @@ from scr_nlp.models.registry import MODEL_TYPES, get_model_type
             {"encoder_precision": "fp16"},
             "encoder_precision must be one of .*, got 'fp16'",
         ),
+        (HybridConfig, {"screen": 1.0}, "screen must be in .*, got 1.0"),
     ],
 )
 def test_configs_name_the_bad_value(cls, kwargs, message):
@@ -37,7 +38,14 @@ def test_config_round_trip_and_unknown_field():
 def test_a_config_saved_before_a_field_existed_keeps_what_it_was_trained_with():
     assert HybridConfig().encoder_precision == "int8"
     assert config_from_dict(HybridConfig, {"seed": 1}).encoder_precision == "float32"
-    assert config_from_dict(HybridConfig, {"encoder_precision": "int8"}) == HybridConfig()
+    assert HybridConfig().screen > 0
+    assert config_from_dict(HybridConfig, {"seed": 1}).screen == 0  # encoded every sentence
+    assert (
+        config_from_dict(
+            HybridConfig, {"encoder_precision": "int8", "screen": HybridConfig().screen}
+        )
+        == HybridConfig()
+    )
 
 
 def test_registry_is_lazy_and_versioned():

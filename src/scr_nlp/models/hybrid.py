@@ -11,10 +11,13 @@ Two views of each sentence, each scored by one logistic regression per theme:
 - *lexical*: the ``linear`` model's TF-IDF n-grams with negation marking — it carries the
   exact phrasing of review prose ("was not invited", "logged as malicious").
 
-Their probabilities are averaged with ``semantic_weight``. Saved as safetensors (the
-semantic heads, and the fine-tuned layers: one 7 MB file per layer) plus the linear
-model's own files; the embedding tables stay frozen and are not copied, the package
-that ships them is pinned.
+Their probabilities are averaged with ``semantic_weight``. The lexical view is cheap and
+screens first: a sentence whose own words (neighbours aside) give no theme a lexical
+probability of ``screen`` keeps its lexical score and is never encoded (the encoder is nine
+tenths of the time), and a neighbour the screen drops counts as absent from the context, in
+training as in prediction. Saved as safetensors (the semantic heads, and the fine-tuned
+layers: one 7 MB file per layer) plus the linear model's own files; the embedding tables
+stay frozen and are not copied, the package that ships them is pinned.
 """
 
 from __future__ import annotations
@@ -63,13 +66,22 @@ class HybridThemeClassifier(ThemeClassifier):
             )
         return self._encoder
 
-    def _semantic_features(self, sentences: list[SentenceInput]):
-        """[sentence embedding, context_weight x mean of neighbour embeddings]; each
-        distinct text is encoded once (neighbours are nearly always sentences of the batch)."""
+    def _semantic_features(self, sentences: list[SentenceInput], context: set[str] | None):
+        """[sentence embedding, context_weight x mean of neighbour embeddings]. Neighbours
+        count only when their text is in ``context`` (all of them when it is None); each
+        distinct text is encoded once."""
         import numpy as np
 
+        def counted(text):
+            return text and (context is None or text in context)
+
         texts = list(
-            dict.fromkeys(t for s in sentences for t in (s.text, s.prev_text, s.next_text) if t)
+            dict.fromkeys(
+                t
+                for s in sentences
+                for t in (s.text, *(n for n in (s.prev_text, s.next_text) if counted(n)))
+                if t
+            )
         )
         table = dict(zip(texts, self.encoder.encode(texts), strict=True))
         zero = np.zeros(self.encoder.hidden, dtype=np.float32)
@@ -77,14 +89,26 @@ class HybridThemeClassifier(ThemeClassifier):
         around = np.stack(
             [
                 (
-                    (table[s.prev_text] if s.prev_text else zero)
-                    + (table[s.next_text] if s.next_text else zero)
+                    (table[s.prev_text] if counted(s.prev_text) else zero)
+                    + (table[s.next_text] if counted(s.next_text) else zero)
                 )
                 / 2
                 for s in sentences
             ]
         )
         return np.hstack([own, self.config.context_weight * around])
+
+    def _screen(self, sentences: list[SentenceInput]):
+        """(lexical scores, mask of the sentences the semantic view scores, the texts that
+        may serve as context: None for all). The screen reads each text's own words only,
+        so neither a sentence's score nor its context depends on its batch mates."""
+        import numpy as np
+
+        lexical, own = self.linear.predict_proba_and_own(sentences)
+        if self.config.screen == 0:
+            return lexical, np.ones(len(sentences), dtype=bool), None
+        passed = {text for text, best in own.items() if best >= self.config.screen}
+        return lexical, np.array([s.text in passed for s in sentences]), passed
 
     def fit(self, sentences, labels, progress=None):
         from sklearn.linear_model import LogisticRegression
@@ -93,8 +117,10 @@ class HybridThemeClassifier(ThemeClassifier):
         if self.config.fine_tune:
             self.tuned_layers_ = self._fine_tuned_layers(sentences, labels, progress)
             self._encoder = None
+        # In-sample lexical scores: the heads learn from context as the screen will leave it.
+        _, _, context = self._screen(sentences)
         self.coef_, self.intercept_ = fit_theme_heads(
-            self._semantic_features(sentences),
+            self._semantic_features(sentences, context),
             labels,
             lambda: LogisticRegression(
                 C=self.config.semantic_c, class_weight="balanced", max_iter=3000, solver="lbfgs"
@@ -132,9 +158,14 @@ class HybridThemeClassifier(ThemeClassifier):
             raise RuntimeError("the hybrid classifier is not fitted")
         if not sentences:
             return np.zeros((0, len(THEME_IDS)), dtype=np.float32)
-        semantic = logistic(self._semantic_features(sentences), self.coef_, self.intercept_)
-        w = self.config.semantic_weight
-        return (w * semantic + (1 - w) * self.linear.predict_proba(sentences)).astype(np.float32)
+        lexical, screened, context = self._screen(sentences)
+        scores = lexical.astype(np.float32)  # below the screen: the lexical score alone
+        if screened.any():
+            kept = [s for s, k in zip(sentences, screened, strict=True) if k]
+            semantic = logistic(self._semantic_features(kept, context), self.coef_, self.intercept_)
+            w = self.config.semantic_weight
+            scores[screened] = w * semantic + (1 - w) * lexical[screened]
+        return scores
 
     def save_weights(self, directory: Path) -> list[str]:
         from safetensors.numpy import save_file

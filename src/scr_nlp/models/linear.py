@@ -138,24 +138,36 @@ class LinearThemeClassifier(ThemeClassifier):
         return self._rows
 
     def _margins(self, sentences: list[SentenceInput]):
-        """X @ coef.T + intercept. The model is linear, so each neighbour's context margin
-        is computed once per distinct text and added where it is a neighbour."""
-
+        """(X @ coef.T + intercept, {text: the margin of its own words alone} for each text
+        of the batch and its neighbours). The model is linear, so each neighbour's context
+        margin is computed once per distinct text and added where it is a neighbour."""
         (word, word_w), (char, char_w), (context, context_w) = self._row_builders()
         marked = [mark_negation(s.text) for s in sentences]
-        margins = word.dot(marked, word_w) + char.dot([s.text for s in sentences], char_w)
+        own = word.dot(marked, word_w) + char.dot([s.text for s in sentences], char_w)
+        margins = own.copy()
+        own_margins = dict(zip((s.text for s in sentences), own + self.intercept_, strict=True))
         neighbours = list(
             dict.fromkeys(t for s in sentences for t in (s.prev_text, s.next_text) if t)
         )
         if neighbours:
             known = {s.text: m for s, m in zip(sentences, marked, strict=True)}
-            around = context.dot([known.get(t) or mark_negation(t) for t in neighbours], context_w)
+            neighbours_marked = [known.get(t) or mark_negation(t) for t in neighbours]
+            around = context.dot(neighbours_marked, context_w)
             row = {t: i for i, t in enumerate(neighbours)}
             for i, s in enumerate(sentences):
                 for t in (s.prev_text, s.next_text):
                     if t:
                         margins[i] += self.config.context_weight * around[row[t]]
-        return margins + self.intercept_
+            outside = [
+                (t, m)
+                for t, m in zip(neighbours, neighbours_marked, strict=True)
+                if t not in own_margins
+            ]
+            if outside:  # neighbours that are not sentences of the batch
+                texts, texts_marked = zip(*outside, strict=True)
+                alone = word.dot(list(texts_marked), word_w) + char.dot(list(texts), char_w)
+                own_margins |= dict(zip(texts, alone + self.intercept_, strict=True))
+        return margins + self.intercept_, own_margins
 
     # -- contract
     def fit(self, sentences, labels, progress=None):
@@ -177,13 +189,22 @@ class LinearThemeClassifier(ThemeClassifier):
         return self
 
     def predict_proba(self, sentences):
+        return self.predict_proba_and_own(sentences)[0]
+
+    def predict_proba_and_own(self, sentences):
+        """(predict_proba, {text: its best theme probability from its own words alone} for
+        each text of the batch and its neighbours): a sentence's own words do not depend on
+        which sentences share its batch, so a screen on them does not either."""
         import numpy as np
 
         if self.coef_ is None:
             raise RuntimeError("the linear classifier is not fitted")
         if not sentences:
-            return np.zeros((0, len(THEME_IDS)), dtype=np.float32)
-        return (1.0 / (1.0 + np.exp(-self._margins(sentences)))).astype(np.float32)
+            return np.zeros((0, len(THEME_IDS)), dtype=np.float32), {}
+        margins, own = self._margins(sentences)
+        best = 1.0 / (1.0 + np.exp(-np.stack(list(own.values())).max(axis=1)))
+        proba = (1.0 / (1.0 + np.exp(-margins))).astype(np.float32)
+        return proba, dict(zip(own, best.tolist(), strict=True))
 
     def save_weights(self, directory: Path) -> list[str]:
         import numpy as np
