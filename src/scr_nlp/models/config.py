@@ -99,8 +99,8 @@ class HybridConfig:
     encoder_precision: str = "int8"
     # A sentence whose own words give no theme this lexical probability is not encoded
     # (0: every sentence is). At 0.03 about half of a review's sentences are skipped and
-    # tag-batch went from 3.6 to 5.1 documents/s; on dev, sentence F1 corpus 0.782 -> 0.783,
-    # real 0.404 -> 0.399, average precision 0.861 -> 0.856 (corpus), 0.358 -> 0.358 (real).
+    # tag-batch went from 3.6 to 5.0 documents/s; on dev, sentence F1 corpus 0.782 -> 0.785,
+    # real 0.404 -> 0.411, average precision 0.861 -> 0.859 (corpus), 0.358 -> 0.358 (real).
     screen: float = 0.03
 
     def __post_init__(self):

@@ -13,9 +13,10 @@ Two views of each sentence, each scored by one logistic regression per theme:
 
 Their probabilities are averaged with ``semantic_weight``. The lexical view is cheap and
 screens first: a sentence whose own words (neighbours aside) give no theme a lexical
-probability of ``screen`` keeps its lexical score and is never encoded (the encoder is nine
-tenths of the time), and a neighbour the screen drops counts as absent from the context, in
-training as in prediction. Saved as safetensors (the semantic heads, and the fine-tuned
+probability of at least ``screen`` keeps its lexical score and is never encoded (the
+encoder is nine tenths of the time), and a neighbour the screen drops counts as absent
+from the context. Training does the same: the semantic heads learn from the sentences
+that pass, with the context the screen leaves them. Saved as safetensors (the semantic heads, and the fine-tuned
 layers: one 7 MB file per layer) plus the linear model's own files; the embedding tables
 stay frozen and are not copied, the package that ships them is pinned.
 """
@@ -117,11 +118,13 @@ class HybridThemeClassifier(ThemeClassifier):
         if self.config.fine_tune:
             self.tuned_layers_ = self._fine_tuned_layers(sentences, labels, progress)
             self._encoder = None
-        # In-sample lexical scores: the heads learn from context as the screen will leave it.
-        _, _, context = self._screen(sentences)
+        # The heads only ever score what passes the screen, so they learn from that alone
+        # (screened on in-sample lexical scores).
+        _, screened, context = self._screen(sentences)
+        passing = [i for i, kept in enumerate(screened) if kept]
         self.coef_, self.intercept_ = fit_theme_heads(
-            self._semantic_features(sentences, context),
-            labels,
+            self._semantic_features([sentences[i] for i in passing], context),
+            [labels[i] for i in passing],
             lambda: LogisticRegression(
                 C=self.config.semantic_c, class_weight="balanced", max_iter=3000, solver="lbfgs"
             ),

@@ -137,15 +137,19 @@ class LinearThemeClassifier(ThemeClassifier):
             self._rows = tuple(blocks)
         return self._rows
 
-    def _margins(self, sentences: list[SentenceInput]):
-        """(X @ coef.T + intercept, {text: the margin of its own words alone} for each text
-        of the batch and its neighbours). The model is linear, so each neighbour's context
-        margin is computed once per distinct text and added where it is a neighbour."""
+    def _margins(self, sentences: list[SentenceInput], own_words: bool = False):
+        """(X @ coef.T + intercept, and when ``own_words`` {text: the margin of its own words
+        alone} for each text of the batch and its neighbours). The model is linear, so each
+        neighbour's context margin is computed once per distinct text and added where it
+        is a neighbour."""
         (word, word_w), (char, char_w), (context, context_w) = self._row_builders()
         marked = [mark_negation(s.text) for s in sentences]
-        own = word.dot(marked, word_w) + char.dot([s.text for s in sentences], char_w)
-        margins = own.copy()
-        own_margins = dict(zip((s.text for s in sentences), own + self.intercept_, strict=True))
+        margins = word.dot(marked, word_w) + char.dot([s.text for s in sentences], char_w)
+        own = (
+            dict(zip((s.text for s in sentences), margins + self.intercept_, strict=True))
+            if own_words
+            else None
+        )
         neighbours = list(
             dict.fromkeys(t for s in sentences for t in (s.prev_text, s.next_text) if t)
         )
@@ -161,13 +165,13 @@ class LinearThemeClassifier(ThemeClassifier):
             outside = [
                 (t, m)
                 for t, m in zip(neighbours, neighbours_marked, strict=True)
-                if t not in own_margins
+                if own is not None and t not in own
             ]
             if outside:  # neighbours that are not sentences of the batch
                 texts, texts_marked = zip(*outside, strict=True)
                 alone = word.dot(list(texts_marked), word_w) + char.dot(list(texts), char_w)
-                own_margins |= dict(zip(texts, alone + self.intercept_, strict=True))
-        return margins + self.intercept_, own_margins
+                own |= dict(zip(texts, alone + self.intercept_, strict=True))
+        return margins + self.intercept_, own
 
     # -- contract
     def fit(self, sentences, labels, progress=None):
@@ -189,21 +193,26 @@ class LinearThemeClassifier(ThemeClassifier):
         return self
 
     def predict_proba(self, sentences):
-        return self.predict_proba_and_own(sentences)[0]
+        return self._probabilities(sentences, own_words=False)[0]
 
     def predict_proba_and_own(self, sentences):
         """(predict_proba, {text: its best theme probability from its own words alone} for
         each text of the batch and its neighbours): a sentence's own words do not depend on
         which sentences share its batch, so a screen on them does not either."""
+        return self._probabilities(sentences, own_words=True)
+
+    def _probabilities(self, sentences, own_words: bool):
         import numpy as np
 
         if self.coef_ is None:
             raise RuntimeError("the linear classifier is not fitted")
         if not sentences:
             return np.zeros((0, len(THEME_IDS)), dtype=np.float32), {}
-        margins, own = self._margins(sentences)
-        best = 1.0 / (1.0 + np.exp(-np.stack(list(own.values())).max(axis=1)))
+        margins, own = self._margins(sentences, own_words)
         proba = (1.0 / (1.0 + np.exp(-margins))).astype(np.float32)
+        if own is None:
+            return proba, None
+        best = 1.0 / (1.0 + np.exp(-np.stack(list(own.values())).max(axis=1)))
         return proba, dict(zip(own, best.tolist(), strict=True))
 
     def save_weights(self, directory: Path) -> list[str]:
