@@ -71,6 +71,37 @@ def unaccounted_text(seg) -> list[str]:
 
 
 @pytest.fixture(scope="session")
+def tiny_encoder_dir(tmp_path_factory):
+    """A randomly initialised BERT with a vocabulary from the fixture: never a download."""
+    import re
+
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    from .models.conftest import TRAIN
+
+    directory = tmp_path_factory.mktemp("tiny-encoder")
+    words = sorted({w for t, _ in TRAIN for w in re.findall(r"[a-z]+|[^\sa-z]", t.lower())})
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words]
+    tokenizer = BertTokenizerFast(vocab={w: i for i, w in enumerate(vocab)})
+    tokenizer.save_pretrained(directory)
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=64,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=128,
+        max_position_embeddings=128,
+        hidden_dropout_prob=0.0,
+        attention_probs_dropout_prob=0.0,
+    )
+    import torch
+
+    torch.manual_seed(0)
+    BertModel(config).save_pretrained(directory, safe_serialization=True)
+    return directory
+
+
+@pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory):
     """A small linear model trained on inline sentences: fast, deterministic, no download."""
     from scr_nlp.models.config import LinearConfig

@@ -339,3 +339,34 @@ def test_records_carry_facts_and_the_manifest_wins(tiny_model_dir, tmp_path):
     result = run_cli("aggregate", out, "--by", "child_age_band")
     assert result.returncode == 0 and "under_1" in result.stdout
     assert "child_age_band: 0 from the manifest, 2 read from the text, 0 unknown" in result.stdout
+
+
+def test_workers_leave_no_private_encoder_graph_behind(tiny_encoder_dir, tmp_path):
+    """With a cache that cannot be written, each worker exports its encoder into a private
+    temporary file; stopping the workers must still remove it."""
+    from scr_nlp.models.config import HybridConfig
+    from scr_nlp.models.hybrid import HybridThemeClassifier
+    from scr_nlp.models.store import ThemeModel, save_model
+    from scr_nlp.taxonomy import THEME_IDS
+
+    from .models.conftest import TRAIN, inputs
+
+    config = HybridConfig(encoder=str(tiny_encoder_dir), fine_tune=False, threads=1)
+    clf = HybridThemeClassifier(config).fit(inputs(TRAIN), [y for _, y in TRAIN])
+    model = save_model(
+        ThemeModel(clf, {t: 0.5 for t in THEME_IDS}, {"type": "hybrid"}), tmp_path / "hybrid"
+    )
+    (tmp_path / "not-a-directory").write_text("")
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    env = {
+        **os.environ,
+        "SCR_NLP_CACHE": str(tmp_path / "not-a-directory" / "cache"),
+        "TMPDIR": str(private_tmp),
+    }
+    out = tmp_path / "out.jsonl"
+    args = ["tag-batch", str(_corpus(tmp_path, 3)), "--out", str(out), "-m", str(model)]
+    result = run_cli(*args, "-w", "2", "-q", env=env)
+    assert result.returncode == 0, result.stderr
+    assert len(_records(out)) == 3
+    assert not list(private_tmp.rglob("*.onnx"))
