@@ -16,9 +16,11 @@ screens first: a sentence whose own words (neighbours aside) give no theme a lex
 probability of at least ``screen`` keeps its lexical score and is never encoded (the
 encoder is nine tenths of the time), and a neighbour the screen drops counts as absent
 from the context. Training does the same: the semantic heads learn from the sentences
-that pass, with the context the screen leaves them. Saved as safetensors (the semantic heads, and the fine-tuned
-layers: one 7 MB file per layer) plus the linear model's own files; the embedding tables
-stay frozen and are not copied, the package that ships them is pinned.
+that pass, with the context the screen leaves them.
+
+Saved as safetensors (the semantic heads, and the fine-tuned layers: one 7 MB file per
+layer) plus the linear model's own files; the embedding tables stay frozen and are not
+copied, the package that ships them is pinned.
 """
 
 from __future__ import annotations
@@ -105,9 +107,9 @@ class HybridThemeClassifier(ThemeClassifier):
         so neither a sentence's score nor its context depends on its batch mates."""
         import numpy as np
 
-        lexical, own = self.linear.predict_proba_and_own(sentences)
         if self.config.screen == 0:
-            return lexical, np.ones(len(sentences), dtype=bool), None
+            return self.linear.predict_proba(sentences), np.ones(len(sentences), bool), None
+        lexical, own = self.linear.predict_proba_and_own(sentences)
         passed = {text for text, best in own.items() if best >= self.config.screen}
         return lexical, np.array([s.text in passed for s in sentences]), passed
 
