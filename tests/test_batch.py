@@ -370,3 +370,37 @@ def test_workers_leave_no_private_encoder_graph_behind(tiny_encoder_dir, tmp_pat
     assert result.returncode == 0, result.stderr
     assert len(_records(out)) == 3
     assert not list(private_tmp.rglob("*.onnx"))
+
+
+def test_ctrl_c_stops_at_once_and_keeps_what_was_written(tiny_model_dir, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-small.txt").write_text(REVIEW_TEXT)
+    for name in ("b-huge.txt", "c-huge.txt"):
+        (folder / name).write_text(REVIEW_TEXT * 10000)  # about 10 s each
+    out = tmp_path / "r.jsonl"
+    cmd = cli_command("tag-batch", folder, "--out", out, "--model", tiny_model_dir, "-w", "2", "-q")
+    # A shell's background jobs inherit Ctrl-C ignored: give the run the default back.
+    proc = subprocess.Popen(
+        cmd,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline and not (out.exists() and out.read_text().count("\n")):
+        time.sleep(0.05)
+    time.sleep(0.5)  # both workers are now inside a huge document
+    workers = [
+        pid
+        for pid in _children(proc.pid)
+        if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+    interrupted = time.time()
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "interrupted; records already written are kept" in stderr
+    assert time.time() - interrupted < 4, "the driver waited for documents nobody will read"
+    assert [r["doc_id"] for r in _records(out)] == ["a-small"]
+    assert workers and not [w for w in workers if Path(f"/proc/{w}").exists()]

@@ -21,7 +21,7 @@ from scr_nlp import __version__
 from scr_nlp.annotations.exports import EXPORT_FORMATS
 from scr_nlp.annotations.queue import STRATEGIES
 from scr_nlp.batch import ENGINES
-from scr_nlp.errors import ScrError, UsageError, exit_code_table
+from scr_nlp.errors import INTERRUPTED, ScrError, UsageError, exit_code_table
 from scr_nlp.models.registry import MODEL_TYPES
 from scr_nlp.settings import (
     DOCUMENT_TIME_BUDGET_S,
@@ -626,7 +626,13 @@ def exit_codes() -> None:
 def main() -> None:
     debug = os.environ.get("SCR_NLP_DEBUG") == "1"
     try:
-        app(prog_name="scr-nlp", standalone_mode=False)
+        # Outside standalone mode typer returns, not raises, the code of an Exit; it
+        # turns Ctrl-C into Exit(130) itself.
+        code = app(prog_name="scr-nlp", standalone_mode=False)
+        if code == INTERRUPTED:
+            raise KeyboardInterrupt
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except ScrError as exc:
         print(f"scr-nlp: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
@@ -634,7 +640,7 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         print("scr-nlp: interrupted; records already written are kept", file=sys.stderr)
-        sys.exit(130)
+        sys.exit(INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
         # typer vendors click, so match its exceptions by shape rather than by class
         name = type(exc).__name__

@@ -108,9 +108,12 @@ def _all_classes(cls: type[ScrError]) -> list[type[ScrError]]:
     return out
 
 
+INTERRUPTED = 130  # the shells' convention for a process ended by Ctrl-C (128 + SIGINT)
+
+
 def exit_code_table() -> dict[int, str]:
     """Every exit code and its meaning, from the classes that define one."""
-    table = {0: "success"}
+    table = {0: "success", INTERRUPTED: "interrupted (Ctrl-C); records already written are kept"}
     for cls in _all_classes(ScrError):
         if "meaning" in cls.__dict__:
             table[cls.exit_code] = cls.meaning

@@ -413,3 +413,16 @@ def test_output_is_deterministic():
     )
     first = extract_facts(segment_text(text)).to_dict()
     assert all(extract_facts(segment_text(text)).to_dict() == first for _ in range(3))
+
+
+def test_a_text_longer_than_spacys_length_guard_is_read(monkeypatch):
+    """spaCy's make_doc refuses texts over nlp.max_length (a million characters by
+    default); a long bundle of reviews must still be read, not fail the document."""
+    from scr_nlp.segmenting import sentence_pipeline
+
+    text = "Child A was 4 years old when she died in 2019. " * 40
+    seg = segment_text(text)
+    monkeypatch.setattr(sentence_pipeline(), "max_length", len(text) // 4)
+    facts = extract_facts(seg)
+    assert facts.child_age_years.value == 4
+    assert facts.outcome.value == "death"

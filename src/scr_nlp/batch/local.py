@@ -228,7 +228,9 @@ class _WorkerPool:
                     next_out += 1
         finally:
             for w in workers:
-                if w.process.is_alive():
+                if w.task is not None:  # stopped early (Ctrl-C, a failed write): no one
+                    w.stop()  # will read this document's result, so do not wait for it
+                elif w.process.is_alive():
                     with suppress(OSError):
                         w.connection.send(None)
             for w in workers:

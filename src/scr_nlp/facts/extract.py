@@ -401,7 +401,9 @@ def _tokenize(m: _Matchers, units: list[_Unit]) -> None:
     from spacy.attrs import IDX, LENGTH
 
     joined = _SEPARATOR.join(u.folded.text for u in units)
-    doc = m.nlp.make_doc(joined)
+    # The tokenizer itself: make_doc refuses texts over nlp.max_length (a million
+    # characters), a guard for the parser's memory that a tokenizer does not need.
+    doc = m.nlp.tokenizer(joined)
     token_starts = doc.to_array(IDX).tolist()
     lowered = joined.lower()
     lengths = doc.to_array(LENGTH).tolist()
