@@ -91,3 +91,8 @@ def test_heading_heuristic(line, standalone, expected):
 
 def test_heading_never_continued_in_lower_case():
     assert not looks_like_heading("Child A was not seen by", True, "the health visitor.")
+
+
+def test_a_date_wrapped_across_lines_is_not_a_heading():
+    assert not looks_like_heading("The social worker visited the family on 3", True, "March 2006.")
+    assert looks_like_heading("Appendix 3", True, "Terms of reference")

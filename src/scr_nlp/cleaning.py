@@ -91,6 +91,12 @@ _KNOWN_HEADINGS = re.compile(
 _NOT_HEADING_END = re.compile(r"[.,;!]$")
 # A line that begins by finishing a sentence: "2014. The child...", "12, when..."
 _CONTINUATION = re.compile(r"(?:(?:19|20)\d\d[.,;)]|\d{1,3}[,;)])(?!\d)")
+# "... visited on 3" then "March 2006 ...": a date wrapped across two lines.
+_DAY_AT_END = re.compile(r"\b(?:[12]?\d|3[01])$")
+_MONTH_AT_START = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\b"
+)
 # A line ending in one of these is a wrapped sentence, not a heading.
 _FUNCTION_WORDS = frozenset(
     [
@@ -243,8 +249,12 @@ def looks_like_heading(text: str, standalone: bool, next_text: str | None = None
     """Heuristic heading test for a line that starts a paragraph; see tests for the cases."""
     if len(text) > 140 or _NOT_HEADING_END.search(text):
         return False
-    if next_text is not None and (next_text[:1].islower() or _CONTINUATION.match(next_text)):
-        return False  # a heading is never continued by a lower-case line or "2014. ..."
+    if next_text is not None and (
+        next_text[:1].islower()
+        or _CONTINUATION.match(next_text)
+        or (_DAY_AT_END.search(text) and _MONTH_AT_START.match(next_text))
+    ):
+        return False  # a heading is never continued by a lower-case line, "2014. ..." or a date
     words = text.split()
     last = words[-1]
     if len(words) > 16 or (
