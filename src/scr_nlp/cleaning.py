@@ -91,12 +91,13 @@ _KNOWN_HEADINGS = re.compile(
 _NOT_HEADING_END = re.compile(r"[.,;!]$")
 # A line that begins by finishing a sentence: "2014. The child...", "12, when..."
 _CONTINUATION = re.compile(r"(?:(?:19|20)\d\d[.,;)]|\d{1,3}[,;)])(?!\d)")
+MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
 # "... visited on 3" then "March 2006 ...": a date wrapped across two lines.
 _DAY_AT_END = re.compile(r"\b(?:[12]?\d|3[01])$")
-_MONTH_AT_START = re.compile(
-    r"(?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December)\b"
-)
+_MONTH_AT_START = re.compile("(?:" + "|".join(m.capitalize() for m in MONTH_NAMES) + r")\b")
 # A line ending in one of these is a wrapped sentence, not a heading.
 _FUNCTION_WORDS = frozenset(
     [

@@ -629,18 +629,13 @@ def main() -> None:
         # Outside standalone mode typer returns, not raises, the code of an Exit; it
         # turns Ctrl-C into Exit(130) itself.
         code = app(prog_name="scr-nlp", standalone_mode=False)
-        if code == INTERRUPTED:
-            raise KeyboardInterrupt
-        if isinstance(code, int) and code:
-            sys.exit(code)
     except ScrError as exc:
         print(f"scr-nlp: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        print("scr-nlp: interrupted; records already written are kept", file=sys.stderr)
-        sys.exit(INTERRUPTED)
+        code = INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
         # typer vendors click, so match its exceptions by shape rather than by class
         name = type(exc).__name__
@@ -660,3 +655,7 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(1)
+    if code == INTERRUPTED:
+        print("scr-nlp: interrupted; records already written are kept", file=sys.stderr)
+    if isinstance(code, int) and code:
+        sys.exit(code)

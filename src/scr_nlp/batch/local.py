@@ -9,8 +9,10 @@ becomes an error record. Outcomes come back in input order.
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -100,9 +102,6 @@ def _worker_main(connection, context: WorkContext, threads: int) -> None:
             # Results went back through the pipe. Run the exit handlers (one removes a
             # private encoder graph) and flush, but skip tearing down the interpreter's
             # modules: that cost every batch about 0.3 s.
-            import atexit
-            import sys
-
             atexit._run_exitfuncs()
             sys.stdout.flush()
             sys.stderr.flush()

@@ -24,6 +24,8 @@ Agency mapping decisions (where the vocabulary has no exact home):
 
 from __future__ import annotations
 
+from scr_nlp.cleaning import MONTH_NAMES
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -60,10 +62,7 @@ AGE_UNITS = {
     "day": 1 / 365,
     "days": 1 / 365,
 }
-MONTHS = _words(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-)
+MONTHS = frozenset(MONTH_NAMES) | _words("jan feb mar apr jun jul aug sep sept oct nov dec")
 
 # People. A person mention's kind decides whether an age can be the subject's.
 FAMILY_ADULTS = _words("""mother father mum dad mummy daddy stepfather stepmother stepdad stepmum step-father

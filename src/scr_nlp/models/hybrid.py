@@ -123,7 +123,7 @@ class HybridThemeClassifier(ThemeClassifier):
         # The heads only ever score what passes the screen, so they learn from that alone
         # (screened on in-sample lexical scores).
         _, screened, context = self._screen(sentences)
-        passing = [i for i, kept in enumerate(screened) if kept]
+        passing = screened.nonzero()[0]
         self.coef_, self.intercept_ = fit_theme_heads(
             self._semantic_features([sentences[i] for i in passing], context),
             [labels[i] for i in passing],
@@ -164,12 +164,13 @@ class HybridThemeClassifier(ThemeClassifier):
         if not sentences:
             return np.zeros((0, len(THEME_IDS)), dtype=np.float32)
         lexical, screened, context = self._screen(sentences)
-        scores = lexical.astype(np.float32)  # below the screen: the lexical score alone
-        if screened.any():
-            kept = [s for s, k in zip(sentences, screened, strict=True) if k]
+        scores = lexical.copy()  # below the screen: the lexical score alone
+        passing = screened.nonzero()[0]
+        if len(passing):
+            kept = [sentences[i] for i in passing]
             semantic = logistic(self._semantic_features(kept, context), self.coef_, self.intercept_)
             w = self.config.semantic_weight
-            scores[screened] = w * semantic + (1 - w) * lexical[screened]
+            scores[passing] = w * semantic + (1 - w) * lexical[passing]
         return scores
 
     def save_weights(self, directory: Path) -> list[str]:

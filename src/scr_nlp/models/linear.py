@@ -162,14 +162,11 @@ class LinearThemeClassifier(ThemeClassifier):
                 for t in (s.prev_text, s.next_text):
                     if t:
                         margins[i] += self.config.context_weight * around[row[t]]
-            outside = [
-                (t, m)
-                for t, m in zip(neighbours, neighbours_marked, strict=True)
-                if own is not None and t not in own
-            ]
+            outside = [i for i, t in enumerate(neighbours) if own is not None and t not in own]
             if outside:  # neighbours that are not sentences of the batch
-                texts, texts_marked = zip(*outside, strict=True)
-                alone = word.dot(list(texts_marked), word_w) + char.dot(list(texts), char_w)
+                texts = [neighbours[i] for i in outside]
+                alone = word.dot([neighbours_marked[i] for i in outside], word_w)
+                alone += char.dot(texts, char_w)
                 own |= dict(zip(texts, alone + self.intercept_, strict=True))
         return margins + self.intercept_, own
 
@@ -207,7 +204,7 @@ class LinearThemeClassifier(ThemeClassifier):
         if self.coef_ is None:
             raise RuntimeError("the linear classifier is not fitted")
         if not sentences:
-            return np.zeros((0, len(THEME_IDS)), dtype=np.float32), {}
+            return np.zeros((0, len(THEME_IDS)), dtype=np.float32), {} if own_words else None
         margins, own = self._margins(sentences, own_words)
         proba = (1.0 / (1.0 + np.exp(-margins))).astype(np.float32)
         if own is None:
