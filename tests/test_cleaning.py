@@ -96,3 +96,41 @@ def test_heading_never_continued_in_lower_case():
 def test_a_date_wrapped_across_lines_is_not_a_heading():
     assert not looks_like_heading("The social worker visited the family on 3", True, "March 2006.")
     assert looks_like_heading("Appendix 3", True, "Terms of reference")
+
+
+def test_a_sentence_that_starts_with_confidential_is_kept_but_a_marking_is_not():
+    text = (
+        "CONFIDENTIAL – CHILD B\n\nThe mother asked that her address be kept\n"
+        "confidential - the school was not told where the family had moved. The\n"
+        "father was not told either.\n\nConfidential: the father told the nurse he had hit "
+        "the child.\n"
+    )
+    bodies = _bodies(clean(text))
+    assert bodies == [
+        "The mother asked that her address be kept confidential - the school was not told "
+        "where the family had moved. The father was not told either.",
+        "Confidential: the father told the nurse he had hit the child.",
+    ]
+
+
+def test_a_running_header_on_both_pages_of_a_two_page_pdf_is_dropped():
+    page1 = "Review of Child M\nThe father was never spoken to by the probation\nPage 1 of 2"
+    page2 = "Review of Child M\nservices in the area where he had lived before.\nPage 2 of 2"
+    bodies = _bodies(clean(page1 + "\f" + page2))
+    assert bodies == [
+        "The father was never spoken to by the probation services in the area where he had "
+        "lived before."
+    ]
+
+
+def test_a_year_on_its_own_line_is_not_a_page_number():
+    doc = clean("CHRONOLOGY\n\n2018\n\nThe child moved school.\n\n2019\n\nThe child died.\n")
+    assert "2018" in [b.text for b in doc.blocks] and "2019" in [b.text for b in doc.blocks]
+    assert doc.removed == []
+
+
+def test_numbers_that_name_people_are_not_footnote_marks():
+    text = "Sibling1 was three and Sibling2 was seven. The procedures2 were not followed."
+    assert _bodies(clean(text)) == [
+        "Sibling1 was three and Sibling2 was seven. The procedures were not followed."
+    ]

@@ -139,3 +139,20 @@ def test_evaluate_writes_nothing_unless_asked(tiny_model_dir, tmp_path):
     out = tmp_path / "eval"
     run("evaluate", "--model", tiny_model_dir, "--data", corpus, "--out", out, check=True)
     assert (out / "metrics.json").is_file() and (out / "report.md").is_file()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_behind_stdout_is_exit_13(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(REVIEW_TEXT)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "scr_nlp", "segment", str(path)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert done.returncode == 13
+    assert done.stderr.strip().splitlines() == [
+        "scr-nlp: error: writing output: No space left on device"
+    ]

@@ -10,6 +10,7 @@ from scr_nlp.errors import (
     UnsupportedInputError,
 )
 from scr_nlp.reading import decode_text, read_document
+from scr_nlp.segmenting import segment_file
 
 TEXT = "The social worker’s visit – on 3 May – did not include Child A. £20 was paid.\r\nNext line."
 
@@ -164,3 +165,89 @@ def test_corrupt_pdf_refused(tmp_path):
     path.write_bytes(b"%PDF-1.7\n this is not really a pdf")
     with pytest.raises(UnreadablePdfError):
         read_document(path)
+
+
+def test_docx_table_cells_are_read_in_order(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Before the table.")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "3 May 2019"
+    table.cell(0, 1).text = "The grandmother reported bruising and no referral was made."
+    document.add_paragraph("After the table.")
+    path = tmp_path / "chronology.docx"
+    document.save(path)
+    assert read_document(path).text.split("\n\n") == [
+        "Before the table.",
+        "3 May 2019",
+        "The grandmother reported bruising and no referral was made.",
+        "After the table.",
+    ]
+
+
+def test_docx_styling_only_its_title_leaves_headings_to_detection(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Serious Case Review: Child P", level=0)  # the Title style
+    document.add_paragraph("1. INTRODUCTION")
+    document.add_paragraph("Child P was seven years old.")
+    path = tmp_path / "titled.docx"
+    document.save(path)
+    assert read_document(path).heading_spans == ()
+    kinds = [s.kind for s in segment_file(path).sections]
+    assert "introduction" in kinds
+
+
+def test_docx_with_broken_xml_is_unsupported(tmp_path):
+    import io
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("The child was not seen.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    path = tmp_path / "broken.docx"
+    with zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    with pytest.raises(UnsupportedInputError, match="not a readable .docx"):
+        read_document(path)
+
+
+def test_markdown_headings_are_headings(tmp_path):
+    path = tmp_path / "review.md"
+    path.write_text("# Review of Child T\n\n## 1. Findings\n\nThe father was not invited.\n")
+    doc = segment_file(path)
+    assert [(s.kind, s.heading) for s in doc.sections] == [
+        ("other", "# Review of Child T"),
+        ("findings", "## 1. Findings"),
+    ]
+    assert [s.text for s in doc.sentences] == ["The father was not invited."]
+
+
+def test_utf32_with_bom(tmp_path):
+    path = tmp_path / "u32.txt"
+    path.write_bytes("The child was not seen.\n".encode("utf-32"))
+    assert read_document(path).text == "The child was not seen.\n"
+
+
+def test_stray_windows_1252_bytes_after_a_utf8_bom_are_repaired_with_a_warning(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbfMrs O\x92Brien rang.\n")
+    raw = read_document(path)
+    assert raw.text == "Mrs O\u2019Brien rang.\n"
+    assert raw.warnings
+
+
+def test_a_dos_end_of_file_mark_is_not_content(tmp_path):
+    path = tmp_path / "dos.txt"
+    path.write_bytes(b"The child was not seen.\r\n" * 400 + b"\x1a")
+    assert "\x1a" not in read_document(path).text

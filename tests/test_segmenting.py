@@ -39,6 +39,16 @@ def _texts(doc):
             "It happened in 2013. In 2014 it stopped.",
             ["It happened in 2013.", "In 2014 it stopped."],
         ),
+        # more than one space, a tab or a no-break space after the full stop
+        ("He was not seen.  No one asked.", ["He was not seen.", "No one asked."]),
+        ("He was not seen.\tNo one asked.", ["He was not seen.", "No one asked."]),
+        ("He was not seen.\u00a0No one asked.", ["He was not seen.", "No one asked."]),
+        (
+            "The officer, Sgt. Brown, came with Det. Insp. Green and Cllr. Patel.",
+            ["The officer, Sgt. Brown, came with Det. Insp. Green and Cllr. Patel."],
+        ),
+        ("The family was in debt. £300 was owed.", ["The family was in debt.", "£300 was owed."]),
+        ("2.5 miles separated the homes.", ["2.5 miles separated the homes."]),
     ],
 )
 def test_sentence_rules(text, expected):
@@ -333,3 +343,14 @@ def test_generated_pdf_layouts_lose_nothing(sections, width, blank_lines):
     assert [s.heading for s in doc.sections if s.heading] == [
         f"{n}. {h}" for n, (h, _) in enumerate(sections, 1)
     ]
+
+
+def test_unicode_line_separators_end_lines():
+    doc = segment_text(
+        "INTRODUCTION\u2028The child was not seen.\u2029FINDINGS\x85The father was overlooked."
+    )
+    assert [(x.kind, x.heading) for x in doc.sections] == [
+        ("introduction", "INTRODUCTION"),
+        ("findings", "FINDINGS"),
+    ]
+    assert _texts(doc) == ["The child was not seen.", "The father was overlooked."]

@@ -14,15 +14,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-_LINE = re.compile(r"([^\r\n\f]*)(\r\n|\r|\n|\f|$)")
+# Unicode's own line and paragraph separators (and NEL) end lines as \n does.
+_LINE = re.compile(r"([^\r\n\f\x85\u2028\u2029]*)(\r\n|\r|\n|\f|\x85|\u2028|\u2029|$)")
 _FURNITURE = re.compile(
     r"""(?ix)
     (?:page\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)            # Page 12 of 43
     |(?:\d{1,4}\s*\|\s*p\s?a\s?g\s?e)                        # 1 | P a g e
     |(?:p\s?a\s?g\s?e\s*\|?\s*\d{1,4})                       # Page | 3
-    |(?:[-–—]?\s*\d{1,4}\s*[-–—]?)                           # bare page number
+    |(?:[-–—]?\s*(?!(?:19|20)\d\d\b)\d{1,4}\s*[-–—]?)           # bare page number, not a year
     |(?:official(?:\s*[-–—:]?\s*sensitive)?)
-    |(?:(?:strictly\s+)?confidential(?:\s*[-–—:]\s*.{0,60})?)
+    |(?:(?:strictly\s+)?confidential                        # a marking, not a sentence:
+        (?:\s*[-–—:]\s*(?:[^\s.!?]+(?:\s+[^\s.!?]+){0,7})?)?)  # at most 8 words, no stop
     |(?:not\s+protectively\s+marked|restricted|protect)
     |(?:(?:not\s+for\s+(?:publication|circulation)).{0,40})
     """
@@ -33,7 +35,8 @@ _CONTENTS_ENTRY = re.compile(r"^\S.{1,100}?\s+\d{1,4}$")
 _BULLET = re.compile(
     r"^(?:[•●▪■◦‣∙·*o–-]|\(?[a-hj-z]\)|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\))\s+"
 )
-_PARA_ID = re.compile(r"^(\d{1,2}(?:\.\d{1,3}){1,3}\.?|\d{1,2}\.)(?:\s+|$)")
+# A paragraph number, not a decimal that starts a sentence ("2.5 miles separated ...").
+_PARA_ID = re.compile(r"^(\d{1,2}(?:\.\d{1,3}){1,3}\.?|\d{1,2}\.)(?:\s+(?![a-z])|$)")
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,3}){0,3})\.?\s+(\S.*)$")
 _TERMINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
@@ -43,6 +46,7 @@ _GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{3})\d{1,2}(?=[\s.,;:)]|$)")
 _GLUED_YEAR_FOOTNOTE = re.compile(
     r"(?:Together|Act|Guidance|Regulations|Review|Report) (?:19|20)\d\d(\d{1,2})\b"
 )
+_NUMBERED_WORD = re.compile(r"\b([A-Z][a-z]{2,})(\d{1,2})\b")
 _SOFT_HYPHEN = re.compile(r"([A-Za-z]+)([\ufffe\u00ad])([a-z]+)")
 _HYPHEN_PREFIXES = frozenset(
     [
@@ -216,6 +220,7 @@ def _mark_furniture(lines: list[_Line]) -> None:
         count = near_boundary.get(_norm(line.text), 0)
         if count >= 3 or (pages >= 3 and count >= max(2, pages // 2)):
             line.furniture = True
+    _mark_page_edges(lines, pages)
     _mark_contents(lines)
     # A running header identical to the line under it (a title printed twice) is furniture.
     for line, nxt in zip(lines, lines[1:], strict=False):
@@ -226,6 +231,24 @@ def _mark_furniture(lines: list[_Line]) -> None:
             and line.text == nxt.text
         ):
             line.furniture = True
+
+
+def _mark_page_edges(lines: list[_Line], pages: int) -> None:
+    """A line that opens every page, or closes every page, is a running header or footer,
+    however few the pages (the count above needs three)."""
+    if pages < 2:
+        return
+    by_page: dict[int, list[_Line]] = {}
+    for line in lines:
+        if not line.furniture:
+            by_page.setdefault(line.page, []).append(line)
+    if len(by_page) < pages:
+        return
+    for edge in (0, -1):
+        ends = [page[edge] for page in by_page.values()]
+        if len(ends[0].text) <= 120 and len({_norm(e.text) for e in ends}) == 1:
+            for e in ends:
+                e.furniture = True
 
 
 def _mark_contents(lines: list[_Line]) -> None:
@@ -327,6 +350,7 @@ class _Cleaner:
         self.pending_para: str | None = None
         self.prev: _Line | None = None
         self._vocabulary: set[str] | None = None
+        self._labels: frozenset[str] | None = None
 
     def run(self) -> CleanDocument:
         lines = _split_lines(self.original)
@@ -357,6 +381,12 @@ class _Cleaner:
             after_furniture = False
             kept.append(ln)
         return kept
+
+    @property
+    def labels(self) -> frozenset[str]:
+        if self._labels is None:
+            self._labels = numbered_labels(self.original)
+        return self._labels
 
     def keep_hyphen(self, left: str, right: str) -> bool:
         if self._vocabulary is None:
@@ -433,7 +463,15 @@ class _Cleaner:
                 start += marker.end()
         else:
             self._join(line)
-        _add_line_text(self.builder, self.original, start, line.end, self.removed, self.keep_hyphen)
+        _add_line_text(
+            self.builder,
+            self.original,
+            start,
+            line.end,
+            self.removed,
+            self.keep_hyphen,
+            self.labels,
+        )
 
     def _continues_sentence(self, line: _Line) -> bool:
         """A line inside an unfinished sentence is never a paragraph number, even when it
@@ -501,11 +539,14 @@ def _add_line_text(
     end: int,
     removed: list[tuple[int, int]],
     keep_hyphen,
+    labels: frozenset[str] = frozenset(),
 ) -> None:
     segment = original[start:end]
     # (start, end, replacement) edits within the line, in original offsets
     edits = [
-        (start + a, start + b, "") for a, b in (m.span() for m in _GLUED_FOOTNOTE.finditer(segment))
+        (start + m.start(), start + m.end(), "")
+        for m in _GLUED_FOOTNOTE.finditer(segment)
+        if _word_before(segment, m.start()) not in labels
     ]
     edits += [
         (start + m.start(1), start + m.end(1), "") for m in _GLUED_YEAR_FOOTNOTE.finditer(segment)
@@ -526,3 +567,19 @@ def _add_line_text(
             removed.append((a, b))
         pos = b
     builder.add(pos, end)
+
+
+def numbered_labels(text: str) -> frozenset[str]:
+    """Capitalised words that carry two or more different numbers ("Sibling1", "Sibling2";
+    "Worker1", "Worker2"): names given to people, whose digits are not footnote marks."""
+    numbers: dict[str, set[str]] = {}
+    for m in _NUMBERED_WORD.finditer(text):
+        numbers.setdefault(m.group(1), set()).add(m.group(2))
+    return frozenset(word for word, seen in numbers.items() if len(seen) > 1)
+
+
+def _word_before(text: str, at: int) -> str:
+    start = at
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    return text[start:at]

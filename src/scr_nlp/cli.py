@@ -7,6 +7,7 @@ directory, or the name of an installed model (default: the default model).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -21,7 +22,7 @@ from scr_nlp import __version__
 from scr_nlp.annotations.exports import EXPORT_FORMATS
 from scr_nlp.annotations.queue import STRATEGIES
 from scr_nlp.batch import ENGINES
-from scr_nlp.errors import INTERRUPTED, ScrError, UsageError, exit_code_table
+from scr_nlp.errors import INTERRUPTED, DiskFullError, ScrError, UsageError, exit_code_table
 from scr_nlp.models.registry import MODEL_TYPES
 from scr_nlp.settings import (
     DOCUMENT_TIME_BUDGET_S,
@@ -629,6 +630,7 @@ def main() -> None:
         # Outside standalone mode typer returns, not raises, the code of an Exit; it
         # turns Ctrl-C into Exit(130) itself.
         code = app(prog_name="scr-nlp", standalone_mode=False)
+        sys.stdout.flush()  # a full disk behind stdout shows here, not at exit
     except ScrError as exc:
         print(f"scr-nlp: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
@@ -637,6 +639,9 @@ def main() -> None:
     except KeyboardInterrupt:
         code = INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # e.g. stdout on a full disk
+            print(f"scr-nlp: error: writing output: {exc.strerror}", file=sys.stderr)
+            sys.exit(DiskFullError.exit_code)
         # typer vendors click, so match its exceptions by shape rather than by class
         name = type(exc).__name__
         if name == "Exit":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from pathlib import Path
 
 from scr_nlp.errors import (
@@ -81,7 +82,17 @@ def document_from_bytes(
     text, warnings = decode_text(data, name)
     if not text.strip():
         raise EmptyDocumentError(f"{name}: the file contains only whitespace")
-    return RawDocument(name, sha256, "txt", text, warnings=warnings)
+    headings = _markdown_headings(text) if suffix == ".md" else ()
+    return RawDocument(name, sha256, "txt", text, heading_spans=headings, warnings=warnings)
+
+
+_MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+\S[^\r\n]*", re.M)
+
+
+def _markdown_headings(text: str) -> tuple[tuple[int, int], ...]:
+    """The ``#`` headings of a Markdown file: the file says which lines are headings, as
+    a .docx's styles do."""
+    return tuple(m.span() for m in _MARKDOWN_HEADING.finditer(text))
 
 
 def read_bytes_checked(path: Path, max_size_mb: float) -> bytes:
@@ -110,10 +121,15 @@ def decode_text(data: bytes, path: Path | str = "<bytes>") -> tuple[str, tuple[s
     UTF-8 as Windows-1252 (a pasted quote mark must not turn the whole file to mojibake);
     else a Western single-byte encoding, which UK council documents very often use.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), ()
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's
+        return data.decode("utf-32", errors="replace"), ()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace"), ()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        data = data[3:]
+    # A DOS end-of-file mark (Ctrl-Z) after the text is not content.
+    data = data.rstrip(b"\x1a")
     if _looks_binary(data):
         raise UnsupportedInputError(f"{path}: looks like a binary file, not text")
     try:
@@ -122,7 +138,7 @@ def decode_text(data: bytes, path: Path | str = "<bytes>") -> tuple[str, tuple[s
         pass
     escaped = data.decode("utf-8", errors="surrogateescape")
     stray = sum(1 for ch in escaped if "\udc80" <= ch <= "\udcff")
-    if any(ord(ch) > 127 and not "\udc80" <= ch <= "\udcff" for ch in escaped):
+    if bom or any(ord(ch) > 127 and not "\udc80" <= ch <= "\udcff" for ch in escaped):
         text = data.decode("utf-8", errors=_STRAY_BYTES)
         return text, (f"{path}: {stray} byte(s) that are not UTF-8 were read as Windows-1252",)
     from charset_normalizer import from_bytes
@@ -203,22 +219,45 @@ def _docx_text(
             f"{path}: the .docx expands to {expanded / 1024 / 1024:.0f} MB, over the "
             f"{max_size_mb:g} MB limit (raise it with --max-size-mb)"
         )
+    from lxml.etree import XMLSyntaxError
+
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
         raise UnsupportedInputError(f"{path}: not a readable .docx file ({exc})") from None
     parts: list[str] = []
     headings: list[tuple[int, int]] = []
+    styled_sections = False
     offset = 0
-    for paragraph in document.paragraphs:
+    for paragraph in _docx_paragraphs(document):
         text = paragraph.text.strip()
         if not text:
             continue
         style = (paragraph.style.name or "") if paragraph.style is not None else ""
         if style.startswith(("Heading", "Title")):
             headings.append((offset, offset + len(text)))
+            styled_sections = styled_sections or style.startswith("Heading")
         parts.append(text)
         offset += len(text) + 2
     if not parts:
         raise EmptyDocumentError(f"{path}: the .docx has no text")
-    return "\n\n".join(parts), tuple(headings)
+    # Styles mark the headings only when sections use Heading styles; a document that
+    # styles just its title made its section headings by hand, so they are detected.
+    return "\n\n".join(parts), tuple(headings) if styled_sections else ()
+
+
+def _docx_paragraphs(container):
+    """Paragraphs in reading order, table cells included (chronologies are often tables);
+    a merged cell is read once."""
+    from docx.table import Table
+
+    for item in container.iter_inner_content():
+        if isinstance(item, Table):
+            for row in item.rows:
+                seen = set()
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        yield from _docx_paragraphs(cell)
+        else:
+            yield item

@@ -81,7 +81,11 @@ _NUMBERED_ABBREVIATIONS = frozenset(
         "sec",
     ]
 )
-_ABBREVIATIONS = frozenset(["approx", "cf", "ibid", "al", "dept", "est", "nr", "st", "vs", "viz"])
+_ABBREVIATIONS = frozenset(
+    ["approx", "cf", "ibid", "al", "dept", "est", "nr", "st", "vs", "viz"]
+    # titles spaCy does not know as abbreviations ("Sgt. Brown", "Cllr. Patel")
+    + ["sgt", "det", "insp", "supt", "cllr", "prof", "rev", "capt", "lt", "col", "hon"]
+)
 _TERMINAL_TOKENS = frozenset({".", "!", "?", "…", "?!", "!?", "..."})
 _CLOSERS = frozenset({'"', "”", "’", "'", ")", "]"})
 _OPENERS = frozenset({'"', "“", "‘", "'", "(", "["})
@@ -97,7 +101,7 @@ def section_kind(heading: str) -> str:
 
 def _starts_sentence(text: str) -> bool:
     first = text[0]
-    return first.isupper() or first.isdigit() or first in _OPENERS or first in "•–-"
+    return first.isupper() or first.isdigit() or first in _OPENERS or first in "•–-£$€"
 
 
 def sentence_starts(texts: list[str], spaces: list[str]) -> list[bool]:
@@ -134,6 +138,10 @@ def sentence_starts(texts: list[str], spaces: list[str]) -> list[bool]:
             j = i + 1
             # a quote glued to the full stop closes it; one followed by a word opens the next
             while j < n and texts[j] in _CLOSERS and not spaces[j - 1]:
+                j += 1
+            # spaCy makes a token of whitespace beyond one space ("seen.  The", a tab, a
+            # no-break space): the next sentence starts at the word after it
+            while j < n and texts[j].isspace():
                 j += 1
             if j < n and _starts_sentence(texts[j]):
                 starts[j] = True

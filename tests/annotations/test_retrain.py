@@ -39,7 +39,9 @@ def _annotations(tmp_path):
     return path
 
 
-def test_retrain_compares_like_with_like_and_promotes_only_when_asked(models_home, tiny_corpus, tmp_path):
+def test_retrain_compares_like_with_like_and_promotes_only_when_asked(
+    models_home, tiny_corpus, tmp_path
+):
     path = _annotations(tmp_path)
     report = retrain([path], out=models_home / "candidate", corpus=tiny_corpus)
     assert report["data_changes"]["imported"] == 16
@@ -63,3 +65,31 @@ def test_retrain_compares_like_with_like_and_promotes_only_when_asked(models_hom
     assert report["promoted"] and default_name() == "candidate2"
     assert json.loads((models_home / "default.json").read_text())["previous"] == "tiny"
     assert (models_home / "tiny" / "meta.json").exists()  # the previous default is kept
+
+
+def test_promotion_is_judged_against_the_default_not_the_base_model(
+    models_home, tiny_corpus, tmp_path, monkeypatch
+):
+    import shutil
+
+    import scr_nlp.annotations.retrain as retrain_module
+
+    shutil.copytree(models_home / "tiny", models_home / "other")
+    scored = []
+    real_score_sets = retrain_module._score_sets
+    monkeypatch.setattr(
+        retrain_module,
+        "_score_sets",
+        lambda model, sets: scored.append(model.path.name) or real_score_sets(model, sets),
+    )
+    report = retrain(
+        [_annotations(tmp_path)],
+        base_model="other",
+        out=models_home / "candidate",
+        corpus=tiny_corpus,
+        promote=True,
+        tolerance=1.0,
+    )
+    assert scored[0] == "tiny"  # the current default, though retraining started from "other"
+    assert report["promoted"] and report["previous_default"] == "tiny"
+    assert report["next_command"].startswith("scr-nlp models use tiny ")

@@ -71,6 +71,10 @@ def retrain(
 
     base_path = resolve_model_path(base_model)
     base = load_model(base_path)
+    # Promotion is judged against the model in use, whichever model the retraining starts from.
+    default_path = resolve_model_path(None)
+    previous_default = default_name() or default_path.name
+    current = base if default_path == base_path else load_model(default_path)
     results = load_annotation_files(annotation_files, skip_invalid)
     imported = sum(len(r.annotations) for r in results)
     not_annotated = sum(r.not_annotated for r in results)
@@ -91,7 +95,9 @@ def retrain(
     without = out.with_name(out.name + "-without-annotations")
     config = dict(base.meta.get("config") or {})
     config.pop("seed", None)
-    log(f"training {base.type_name} twice with the same settings: without, then with the annotations")
+    log(
+        f"training {base.type_name} twice with the same settings: without, then with the annotations"
+    )
     before = train_model(base.type_name, without, corpus, seed, config, log=log)
     after = train_model(base.type_name, out, aset.corpus_path, seed, config, log=log)
 
@@ -101,7 +107,7 @@ def retrain(
         labelled_sentences(load_documents(aset.heldout_path)) if aset.heldout else []
     )
     scored = {
-        "current_default": _score_sets(base, sets),
+        "current_default": _score_sets(current, sets),
         "without_annotations": _score_sets(load_model(without), sets),
         "with_annotations": _score_sets(load_model(out), sets),
     }
@@ -119,6 +125,7 @@ def retrain(
         "conflicts_file": str(aset.directory / "conflicts.csv"),
         "conflicts": len(aset.conflicts),
         "base_model": str(base_path),
+        "previous_default": previous_default,
         "model_without_annotations": str(without),
         "new_model": str(out),
         "training_seconds": {
@@ -144,7 +151,7 @@ def retrain(
 def _next_command(report: dict, files: list[Path]) -> str:
     name = Path(report["new_model"]).name
     if report["promoted"]:
-        return f"scr-nlp models use {Path(report['base_model']).name}   # to go back to the previous default"
+        return f"scr-nlp models use {report['previous_default']}   # to go back to the previous default"
     if report["passes_promotion_rule"]:
         return f"scr-nlp models use {name}   # make the new model the default (no retraining)"
     if report["conflicts"]:

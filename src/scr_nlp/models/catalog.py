@@ -33,9 +33,12 @@ def default_name() -> str | None:
         path = root / DEFAULT_FILE
         if path.is_file():
             try:
-                return json.loads(path.read_text(encoding="utf-8"))["default"]
-            except (json.JSONDecodeError, KeyError, TypeError):
-                raise ModelError(f"{path}: not a valid default-model file") from None
+                name = json.loads(path.read_text(encoding="utf-8"))["default"]
+            except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
+                name = None
+            if not isinstance(name, str) or not name:
+                raise ModelError(f"{path}: not a valid default-model file")
+            return name
     return None
 
 

@@ -15,7 +15,8 @@ def _check(condition: bool, message: str) -> None:
 
 @dataclass(frozen=True)
 class LinearConfig:
-    # Tried on dev by the trainer; the best becomes the saved config.
+    # Tried on dev by the trainer; the best becomes the saved config. A setting the user
+    # fixes (``--set c=...``) is not tuned.
     tuning_grid: ClassVar[tuple[dict, ...]] = ({"c": 8.0}, {"c": 20.0})
 
     seed: int = SEED
@@ -26,9 +27,13 @@ class LinearConfig:
     context_weight: float = 0.5
 
     def __post_init__(self):
-        _check(self.c > 0, f"c must be positive, got {self.c}")
+        _check(0 < self.c < float("inf"), f"c must be positive and finite, got {self.c}")
         _check(
             1 <= self.word_ngram_max <= 3, f"word_ngram_max must be 1-3, got {self.word_ngram_max}"
+        )
+        _check(
+            isinstance(self.char_ngram_range, (tuple, list)) and len(self.char_ngram_range) == 2,
+            f"char_ngram_range must be two numbers (lo, hi), got {self.char_ngram_range!r}",
         )
         lo, hi = self.char_ngram_range
         _check(

@@ -123,9 +123,16 @@ def train_model(
         + ", ".join(f"{d.name} ({len(d.sentences)})" for d in dev_sets)
     )
     config_cls = mtype.load_config_class()
+    overrides = dict(config_overrides or {})
+    seed = overrides.pop("seed", seed)
+    # Settings the user fixed are left out of the tuning grid.
+    grid = {
+        tuple(sorted((k, v) for k, v in c.items() if k not in overrides))
+        for c in config_cls.tuning_grid
+    }
     try:
-        base = config_cls(seed=seed, **(config_overrides or {}))
-        candidates = [replace(base, **c) for c in config_cls.tuning_grid] or [base]
+        base = config_cls(seed=seed, **overrides)
+        candidates = [replace(base, **dict(c)) for c in sorted(grid) if c] or [base]
     except (TypeError, ValueError) as exc:
         raise DataError(f"invalid {config_cls.__name__}: {exc}") from None
     best = None
