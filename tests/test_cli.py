@@ -43,6 +43,9 @@ def test_help_imports_nothing_heavy():
         (["segment", "/"], 3, "is a directory"),
         (["tag", "/nonexistent/review.pdf"], 3, "no such file"),
         (["segment", "--format", "xml", "x.txt"], 2, "Invalid value"),
+        (["evaluate", "--model", "keyword", "--compare", "no-such-model"], 8, "no-such-model"),
+        (["queue", "/nonexistent/r.txt", "--out", "/tmp/t.jsonl"], 3, "no such file"),
+        (["evaluate", "--model", "keyword", "--data", "/nonexistent/d.jsonl"], 3, "no such file"),
     ],
 )
 def test_errors_are_one_line_with_exit_codes(args, code, message):
@@ -156,3 +159,27 @@ def test_a_full_disk_behind_stdout_is_exit_13(tmp_path):
     assert done.stderr.strip().splitlines() == [
         "scr-nlp: error: writing output: No space left on device"
     ]
+
+
+def test_output_paths_that_cannot_be_written_are_refused_before_any_work(tmp_path):
+    review = tmp_path / "r.txt"
+    review.write_text(REVIEW_TEXT)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    a_file = tmp_path / "a_file"
+    a_file.write_text("keep me")
+    cases = [
+        (("queue", str(review), "--out", str(folder)), "is a directory"),
+        (
+            ("queue", str(review), "--out", str(tmp_path / "missing" / "t.jsonl")),
+            "no such directory",
+        ),
+        (("evaluate", "--model", "keyword", "--out", str(a_file)), "is not a directory"),
+        (("train", "--type", "keyword", "--out", str(a_file)), "is not a directory"),
+    ]
+    for args, message in cases:
+        result = run(*args)
+        assert result.returncode == 12, args
+        assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert a_file.read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file", "folder", "r.txt"]

@@ -24,6 +24,7 @@ from scr_nlp.annotations.queue import STRATEGIES
 from scr_nlp.batch import ENGINES
 from scr_nlp.errors import INTERRUPTED, DiskFullError, ScrError, UsageError, exit_code_table
 from scr_nlp.models.registry import MODEL_TYPES
+from scr_nlp.outputs import check_output_dir, check_output_file
 from scr_nlp.settings import (
     DOCUMENT_TIME_BUDGET_S,
     MAX_SIZE_MB,
@@ -384,6 +385,7 @@ def train(
     from scr_nlp.models.training import set_score, train_model
 
     overrides = parse_config_overrides(type.value, _parse_settings(settings or []))
+    check_output_dir(out)
     bar = None
     if not quiet and sys.stderr.isatty():
         from tqdm import tqdm
@@ -447,6 +449,8 @@ def evaluate(
     """Precision, recall and F1 per theme at sentence and document level."""
     from scr_nlp.models.evaluate import evaluate_model, evaluation_markdown, write_evaluation
 
+    if out is not None:
+        check_output_dir(out)
     results = evaluate_model(
         model, split.value, data, threshold=threshold, compare=compare, real=real, real_csv=real_csv
     )
@@ -555,6 +559,7 @@ def queue(
     from scr_nlp.annotations.exports import write_tasks
     from scr_nlp.annotations.queue import build_queue
 
+    check_output_file(out)
     items = build_queue(inputs, n, strategy.value, model, second_model, max_size_mb)
     written = write_tasks(items, format.value, out)
     _out(

@@ -104,6 +104,20 @@ def test_corpus_format(tiny_corpus):
     assert any(a.labels == ("child_not_seen",) for a in result.annotations)
 
 
+def test_corpus_format_spans_off_sentence_boundaries_are_refused(tmp_path):
+    text = "The child was not seen. The health visitor completed every contact."
+    record = {
+        "doc_id": "a",
+        "text": text,
+        "spans": [{"start": 4, "end": 40, "labels": ["child_not_seen"]}],
+    }
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    result = read_annotations(path, "corpus")
+    assert result.annotations == []
+    assert "not on sentence boundaries" in result.problems[0]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -147,7 +161,11 @@ def test_unknown_format(tmp_path):
 )
 def test_malformed_label_studio_annotations_are_errors_not_negatives(tmp_path, annotation, message):
     path = tmp_path / "export.json"
-    path.write_text(json.dumps([{"id": 1, "data": {"text": "Child A was not seen."}, "annotations": [annotation]}]))
+    path.write_text(
+        json.dumps(
+            [{"id": 1, "data": {"text": "Child A was not seen."}, "annotations": [annotation]}]
+        )
+    )
     result = read_annotations(path)
     assert result.annotations == [] and message in result.problems[0]
     with pytest.raises(DataError, match="nothing imported"):

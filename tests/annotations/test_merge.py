@@ -92,3 +92,31 @@ def test_holdout_is_seeded_and_stable(tiny_corpus, tmp_path):
     two = build_annotation_set([_result(rows)], tiny_corpus, tmp_path / "s2")
     assert [a.text for a in one.heldout] == [a.text for a in two.heldout]
     assert 3 <= len(one.heldout) <= 25
+
+
+def test_near_copies_of_dev_sentences_stay_out_and_near_duplicates_that_disagree_conflict(
+    tiny_corpus, tmp_path
+):
+    dev_only = "The school nurse never spoke to Child Q about the bruises on her arms in 2017."
+    docs = [json.loads(line) for line in tiny_corpus.read_text().splitlines()]
+    docs.append({**docs[3], "doc_id": "d2", "text": dev_only, "spans": []})
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    rows = [
+        (dev_only.replace("2017", "2018"), ["child_not_seen"]),  # a near copy of dev
+        (
+            "Housing held the tenancy file for Mr P and nobody asked for it in 2017.",
+            ["agency_absence"],
+        ),
+        ("Housing held the tenancy file for Mr P and nobody asked for it in 2018.", []),
+    ]
+    aset = build_annotation_set([_result(rows)], corpus, tmp_path / "set-0003")
+    assert aset.counts["near_copies_of_dev_or_test"] == 1
+    assert aset.kept + aset.heldout == []
+    with (tmp_path / "set-0003" / "conflicts.csv").open() as handle:
+        conflicts = list(csv.DictReader(handle))
+    assert len(conflicts) == 1 and "near duplicate" not in conflicts[0]["labels"]
+    assert {conflicts[0]["labels"], conflicts[0]["other_labels"].split(" (")[0]} == {
+        "agency_absence",
+        "none",
+    }

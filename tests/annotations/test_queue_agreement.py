@@ -68,7 +68,9 @@ def _annotate(fmt: str, path, decide):
         elif fmt == "doccano":  # export of a text-classification project: label texts
             row |= {"id": i + 1, "label": decide(row["text"], row["meta"]["suggested"])}
         else:
-            row["labels"] = [by_name[c] for c in decide(row["text"], [by_id[x] for x in row["suggested"]])]
+            row["labels"] = [
+                by_name[c] for c in decide(row["text"], [by_id[x] for x in row["suggested"]])
+            ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
 
 
@@ -89,7 +91,11 @@ def test_queue_round_trips_through_each_tool(models_home, docs, tmp_path, fmt):
     assert untouched.annotations == [] and untouched.not_annotated == 4
     # The annotator corrects the first task and accepts the others as suggested.
     first = items[0].text
-    _annotate(fmt, path, lambda text, suggested: ["Agency missing from joint work"] if text == first else suggested)
+    _annotate(
+        fmt,
+        path,
+        lambda text, suggested: ["Agency missing from joint work"] if text == first else suggested,
+    )
     back = read_annotations(path)
     expected = [(x.text, ("agency_absence",) if x.text == first else x.suggested) for x in items]
     assert [(a.text, a.labels) for a in back.annotations] == expected
@@ -105,7 +111,9 @@ def test_retrain_refuses_untouched_tasks(models_home, docs, tmp_path):
 
 
 def test_diversity_and_disagreement(models_home, docs, monkeypatch):
-    monkeypatch.setattr("scr_nlp.models.catalog.model_roots", lambda: [models_home])  # no shipped models
+    monkeypatch.setattr(
+        "scr_nlp.models.catalog.model_roots", lambda: [models_home]
+    )  # no shipped models
     diverse = build_queue([docs], n=3, strategy="diversity")
     assert len({x.text for x in diverse}) == 3
     from scr_nlp.errors import ModelError
@@ -134,6 +142,7 @@ def test_kappa_and_alpha_known_answers():
     b = [True] * 3 + [False] + [True] + [False] * 5
     assert cohen_kappa(a, b) == pytest.approx(7 / 12)
     assert cohen_kappa([True, False], [True, False]) == 1.0
+    assert cohen_kappa([True, True], [True, True]) is None  # one value throughout: undefined
     # Krippendorff's alpha for two coders, nominal, no missing: known value for this table
     units = [[x, y] for x, y in zip(a, b, strict=True)]
     assert krippendorff_alpha(units) == pytest.approx(1 - 0.2 * 380 / 192)
@@ -162,3 +171,28 @@ def test_agreement_from_files(tmp_path):
     assert aa["disagreements"] == [{"text": "Housing came.", "labels": [[], ["agency_absence"]]}]
     three = agreement_from_files([*paths, paths[0]])
     assert "cohen_kappa" not in three["themes"]["agency_absence"]
+
+
+def test_agreement_undefined_and_partly_rated(tmp_path):
+    from scr_nlp.annotations.agreement import format_agreement
+
+    # nobody used a theme: kappa and alpha are 0/0, not perfect agreement
+    assert cohen_kappa([False, False, False], [False, False, False]) is None
+    assert krippendorff_alpha([[0, 0], [0, 0]]) is None
+    rows = {
+        "a.jsonl": [("Housing came.", []), ("Health came.", []), ("Mr X was not checked.", [])],
+        "b.jsonl": [("Housing came.", ["agency_absence"]), ("Health came.", ["agency_absence"])],
+        "c.jsonl": [("Mr X was not checked.", [])],
+    }
+    paths = []
+    for name, items in rows.items():
+        path = tmp_path / name
+        path.write_text("".join(json.dumps({"text": t, "label": lab}) + "\n" for t, lab in items))
+        paths.append(path)
+    result = agreement_from_files(paths)
+    agency = result["themes"]["agency_absence"]
+    # A and B disagree on two sentences that C never rated: they still count
+    assert [d["text"] for d in agency["disagreements"]] == ["Health came.", "Housing came."]
+    assert agency["percent_agreement"] == pytest.approx(100 / 3, abs=0.01)
+    assert result["themes"]["home_education_concealment"]["krippendorff_alpha"] is None
+    assert "n/a: undefined" in format_agreement(result)

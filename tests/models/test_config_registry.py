@@ -10,8 +10,10 @@ from scr_nlp.models.registry import MODEL_TYPES, get_model_type
 @pytest.mark.parametrize(
     ("cls", "kwargs", "message"),
     [
-        (LinearConfig, {"c": -1.0}, "c must be positive, got -1.0"),
+        (LinearConfig, {"c": -1.0}, "c must be positive and finite, got -1.0"),
         (LinearConfig, {"char_ngram_range": (5, 2)}, "char_ngram_range"),
+        (LinearConfig, {"c": float("inf")}, "c must be positive and finite, got inf"),
+        (LinearConfig, {"char_ngram_range": (3,)}, "must be two numbers .lo, hi., got .3,."),
         (TransformerConfig, {"epochs": 0}, "epochs must be >= 1, got 0"),
         (TransformerConfig, {"max_length": 4}, "max_length must be 16-512, got 4"),
         (

@@ -16,8 +16,8 @@ def cohen_kappa(a: Sequence[bool], b: Sequence[bool]) -> float | None:
     observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
     pa, pb = sum(a) / n, sum(b) / n
     expected = pa * pb + (1 - pa) * (1 - pb)
-    if expected == 1.0:
-        return None if observed < 1 else 1.0
+    if expected == 1.0:  # both gave every item the same value: chance explains it all, 0/0
+        return None
     return (observed - expected) / (1 - expected)
 
 
@@ -41,8 +41,8 @@ def krippendorff_alpha(units: Sequence[Sequence[object | None]]) -> float | None
         totals[x] += count
     observed = sum(c for (x, y), c in coincidence.items() if x != y) / n
     expected = sum(totals[x] * totals[y] for x in totals for y in totals if x != y) / (n * (n - 1))
-    if expected == 0:
-        return None if observed else 1.0
+    if expected == 0:  # one value throughout: undefined, as kappa is
+        return None
     return 1 - observed / expected
 
 
@@ -59,16 +59,19 @@ def theme_agreement(
     out = {"annotators": coders, "items": n_items, "themes": {}}
     for theme in THEME_IDS:
         ratings = [[None if lab is None else theme in lab for lab in ann] for ann in annotations]
+        # An item counts wherever two or more annotators rated it, as alpha counts it.
+        values = [[r[i] for r in ratings if r[i] is not None] for i in range(n_items)]
+        pairable = [i for i in range(n_items) if len(values[i]) >= 2]
         complete = [i for i in range(n_items) if all(r[i] is not None for r in ratings)]
-        agree = sum(len({r[i] for r in ratings}) == 1 for i in complete)
+        agree = sum(len(set(values[i])) == 1 for i in pairable)
         entry = {
-            "percent_agreement": round(100 * agree / len(complete), 2) if complete else None,
-            "positives": [sum(bool(r[i]) for i in complete) for r in ratings],
+            "percent_agreement": round(100 * agree / len(pairable), 2) if pairable else None,
+            "positives": [sum(bool(r[i]) for i in range(n_items)) for r in ratings],
             "krippendorff_alpha": _round(
                 krippendorff_alpha([[r[i] for r in ratings] for i in range(n_items)])
             ),
             "disagreements": [
-                (items[i] if items else i) for i in complete if len({r[i] for r in ratings}) > 1
+                (items[i] if items else i) for i in pairable if len(set(values[i])) > 1
             ],
         }
         if coders == 2:
@@ -77,6 +80,10 @@ def theme_agreement(
             )
         out["themes"][theme] = entry
     return out
+
+
+def _shown(value: float | None, spec: str) -> str:
+    return "n/a" if value is None else format(value, spec)
 
 
 def _round(value: float | None) -> float | None:
@@ -127,13 +134,21 @@ def format_agreement(result: dict) -> str:
     two = result["annotators"] == 2
     lines = [
         f"{result['items']} sentences, {result['annotators']} annotators",
-        f"{'theme':<30}{'kappa' if two else 'alpha':>8}{'alpha':>8}{'agree %':>9}{'disagree':>10}",
+        f"{'theme':<30}{'kappa' if two else '':>8}{'alpha':>8}{'agree %':>9}{'disagree':>10}",
     ]
+    undefined = False
     for theme, e in result["themes"].items():
-        k = e.get("cohen_kappa") if two else e["krippendorff_alpha"]
-        fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
+        kappa = f"{_shown(e.get('cohen_kappa'), '.3f')}" if two else ""
+        alpha = e["krippendorff_alpha"]
+        undefined = undefined or alpha is None
         lines.append(
-            f"{theme:<30}{fmt(k):>8}{fmt(e['krippendorff_alpha']):>8}{e['percent_agreement'] or 0:>9.1f}{len(e['disagreements']):>10}"
+            f"{theme:<30}{kappa:>8}{_shown(alpha, '.3f'):>8}"
+            f"{_shown(e['percent_agreement'], '.1f'):>9}{len(e['disagreements']):>10}"
+        )
+    if undefined:
+        lines.append(
+            "n/a: undefined (every rating the same value, e.g. a theme nobody used, or no "
+            "sentence rated by two annotators)"
         )
     for theme, e in result["themes"].items():
         for d in e["disagreements"][:20]:

@@ -73,7 +73,8 @@ def to_labelstudio(item) -> dict:
 def to_doccano(item) -> dict:
     return {
         "text": item.text,
-        "meta": _meta(item) | {"suggested": _names(item.suggested), "before": item.before, "after": item.after},
+        "meta": _meta(item)
+        | {"suggested": _names(item.suggested), "before": item.before, "after": item.after},
     }
 
 
@@ -91,7 +92,7 @@ def to_jsonl(item) -> dict:
 def labelstudio_config() -> str:
     """The Label Studio labelling interface for these tasks (Settings > Labeling Interface)."""
     choices = "\n".join(
-        f'    <Choice value={quoteattr(t.name)} hint={quoteattr(t.description)}/>' for t in THEMES
+        f"    <Choice value={quoteattr(t.name)} hint={quoteattr(t.description)}/>" for t in THEMES
     )
     return f"""<View>
   <Header value="Sentence before"/>

@@ -78,7 +78,11 @@ def detect_format(path: Path) -> str:
 
 def _normalise_labels(raw, where: str, problems: list[str]) -> tuple[str, ...] | None:
     if isinstance(raw, str):
-        raw = [x for x in _SPLIT_LABELS.split(raw) if x.strip()] if raw.lower() not in _ALIASES else [raw]
+        raw = (
+            [x for x in _SPLIT_LABELS.split(raw) if x.strip()]
+            if raw.lower() not in _ALIASES
+            else [raw]
+        )
     if not isinstance(raw, list):
         problems.append(f"{where}: labels must be a list or a delimited string, got {raw!r}")
         return None
@@ -123,18 +127,21 @@ def read_annotations(path: str | Path, fmt: str | None = None) -> ReadResult:
     problems = result.problems
     add = result.annotations.append
     if fmt == "corpus":
-        from scr_nlp.corpus.io import iter_documents, labelled_sentences
+        from scr_nlp.corpus.io import iter_documents, labelled_sentences, span_problems
 
         try:
             docs = list(iter_documents(path))
         except DataError as exc:
             problems.append(str(exc))
             docs = []
-        for doc in docs:
-            for span in doc.spans:
-                bad = [x for x in span["labels"] if x not in THEME_IDS]
-                if bad:
-                    problems.append(f"{path}:{doc.line}: unknown theme {bad}")
+        problems.extend(
+            f"{path}:{doc.line}: {problem}" for doc in docs for problem in span_problems(doc)
+        )
+        if not problems:
+            # A span off the sentence boundaries would give its labels to the wrong sentences.
+            from scr_nlp.corpus.validate import boundary_problems
+
+            problems.extend(str(p) for p in boundary_problems(docs, path))
         if not problems:
             for s in labelled_sentences(docs):
                 add(Annotation(s.text, s.labels, str(path), 0, ""))

@@ -90,6 +90,7 @@ def build_annotation_set(
         "imported": sum(len(r.annotations) for r in results),
         "exact_duplicates": 0,
         "near_duplicates": 0,
+        "near_copies_of_dev_or_test": 0,
         "same_as_corpus": 0,
         "conflicts": 0,
         "skipped_problems": sum(len(r.problems) for r in results),
@@ -122,6 +123,15 @@ def build_annotation_set(
         for s in labelled_sentences([d for d in docs if d.split == split])
     ):
         corpus_labels.setdefault(sentence_key(s.text), (s.labels, split))
+    # Near copies of dev or test sentences would leak them into training just as exact ones.
+    held_back = NearDuplicateIndex()
+    for key, (_, split) in corpus_labels.items():
+        if split != "train":
+            held_back.add(key)
+    for key in list(candidates):
+        if key not in corpus_labels and held_back.matches(key):
+            del candidates[key]
+            counts["near_copies_of_dev_or_test"] += 1
     for key in list(candidates):
         if key in corpus_labels:
             labels, split = corpus_labels[key]
@@ -135,15 +145,35 @@ def build_annotation_set(
                     _conflict(a, [], f"corpus ({split}) labels {','.join(labels) or 'none'}")
                 )
 
-    # 3. Near duplicates among the new annotations: keep the first.
+    # 3. Near duplicates among the new annotations: keep the first when the labels agree;
+    # when they differ, neither is kept and both go to the conflicts file.
     kept = NearDuplicateIndex()
+    kept_keys: list[str] = []
+    dropped: set[str] = set()
     for key in sorted(candidates):
-        if kept.matches(key):
-            counts["near_duplicates"] += 1
+        a = candidates[key]
+        near = [kept_keys[i] for i, _ in kept.matches(key)]
+        if near:
+            differing = [k for k in near if candidates[k].labels != a.labels]
+            resolved_before = any(candidates[k].resolved for k in differing)
+            if differing and a.resolved and not resolved_before:
+                dropped.update(differing)  # a filled-in resolution settles the conflict
+                counts["near_duplicates"] += len(differing)
+                kept.add(key)
+                kept_keys.append(key)
+            elif differing and not resolved_before:
+                out.conflicts.append(
+                    _conflict(a, [candidates[k] for k in differing], "a near duplicate")
+                )
+                dropped.update(differing)
+            else:
+                counts["near_duplicates"] += 1
             continue
         kept.add(key)
-        a = candidates[key]
-        (out.heldout if _is_heldout(key, seed) else out.kept).append(a)
+        kept_keys.append(key)
+    for key in kept_keys:
+        if key not in dropped:
+            (out.heldout if _is_heldout(key, seed) else out.kept).append(candidates[key])
     counts["conflicts"] = len(out.conflicts)
     counts["train_added"] = len(out.kept)
     counts["heldout"] = len(out.heldout)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from scr_nlp.errors import DataError, ModelError
+from scr_nlp.errors import DataError, InputNotFoundError, ModelError
 from scr_nlp.taxonomy import THEME_IDS
 from scr_nlp.textkeys import sentence_key
 from scr_nlp.settings import MAX_SIZE_MB
@@ -49,6 +49,8 @@ def _candidates(inputs: list[Path], tagger, max_size_mb: float) -> list[QueueIte
 
     files, problems = collect_files(inputs)
     if not files:
+        if problems and all(p.exit_code == InputNotFoundError.exit_code for p in problems):
+            raise InputNotFoundError(problems[0].error)
         raise DataError(
             "no documents found in the inputs" + (f" ({problems[0].error})" if problems else "")
         )
@@ -105,14 +107,21 @@ def build_queue(
         return min(abs(item.scores[t] - thresholds[t]) for t in THEME_IDS)
 
     items = [
-        replace(x, priority=round(1 - margin(x), 4), reason=f"closest to a threshold ({margin(x):.3f} away)")
+        replace(
+            x,
+            priority=round(1 - margin(x), 4),
+            reason=f"closest to a threshold ({margin(x):.3f} away)",
+        )
         for x in items
     ]
     if strategy == "uncertainty":
         return _by_priority(items)[:n]
     if strategy == "diversity":
         pool = _by_priority(items)[: max(n * 5, n)]
-        return [replace(x, reason="diverse among uncertain sentences") for x in _farthest_points(pool, n)]
+        return [
+            replace(x, reason="diverse among uncertain sentences")
+            for x in _farthest_points(pool, n)
+        ]
     other = _second_model(tagger.model, second_model)
     if not items:
         return []
@@ -120,7 +129,11 @@ def build_queue(
     b = other.predict_proba(with_neighbours([x.text for x in items]))
     gap = np.abs(a - b).max(axis=1)
     items = [
-        replace(x, priority=round(float(g), 4), reason=f"{tagger.model.name} and {other.name} differ by {g:.2f}")
+        replace(
+            x,
+            priority=round(float(g), 4),
+            reason=f"{tagger.model.name} and {other.name} differ by {g:.2f}",
+        )
         for x, g in zip(items, gap, strict=True)
     ]
     return _by_priority(items)[:n]

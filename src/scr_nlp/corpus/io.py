@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scr_nlp.errors import DataError
+from scr_nlp.errors import DataError, InputNotFoundError
 from scr_nlp.models.base import SentenceInput, with_neighbours
 from scr_nlp.taxonomy import THEME_IDS
 
@@ -60,7 +60,12 @@ class LabelledSentence:
 def corpus_path(path: str | Path | None) -> Path:
     from scr_nlp.settings import get_settings
 
-    path = Path(path) if path else get_settings().corpus_path
+    if path:
+        path = Path(path)
+        if not path.is_file():
+            raise InputNotFoundError(f"{path}: no such file")
+        return path
+    path = get_settings().corpus_path
     if not path.exists():
         raise DataError(f"{path}: corpus file not found (build it with `make corpus`)")
     return path
@@ -70,10 +75,13 @@ def iter_documents(path: str | Path | None = None) -> Iterator[CorpusDocument]:
     from scr_nlp.jsonl import iter_json_lines
 
     path = corpus_path(path)
-    for number, record in iter_json_lines(path):
-        if isinstance(record, json.JSONDecodeError):
-            raise DataError(f"{path}:{number}: not valid JSON ({record.msg})")
-        yield _document(record, path, number)
+    try:
+        for number, record in iter_json_lines(path):
+            if isinstance(record, json.JSONDecodeError):
+                raise DataError(f"{path}:{number}: not valid JSON ({record.msg})")
+            yield _document(record, path, number)
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text (corpus files are UTF-8 JSON Lines)") from None
 
 
 def _document(record: object, path: Path, number: int) -> CorpusDocument:
@@ -83,14 +91,22 @@ def _document(record: object, path: Path, number: int) -> CorpusDocument:
     for key, kind in (("doc_id", str), ("text", str), ("spans", list)):
         if not isinstance(record.get(key), kind):
             raise DataError(f"{where}: field {key!r} must be a {kind.__name__}")
+    for key, kind in (("meta", dict), ("genre", str), ("split", str)):
+        if record.get(key) is not None and not isinstance(record[key], kind):
+            raise DataError(f"{where}: field {key!r} must be a {kind.__name__} or absent")
     spans = []
     for span in record["spans"]:
         if not isinstance(span, dict) or not {"start", "end", "labels"} <= span.keys():
             raise DataError(f"{where}: each span needs start, end and labels, got {span!r}")
+        start, end, labels = span["start"], span["end"], span["labels"]
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+            raise DataError(f"{where}: span start and end must be whole numbers, got {span!r}")
+        if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+            raise DataError(f"{where}: span labels must be a list of theme ids, got {labels!r}")
         spans.append(span)
     return CorpusDocument(
         doc_id=record["doc_id"],
-        genre=record.get("genre", "unknown"),
+        genre=record.get("genre") or "unknown",
         text=record["text"],
         meta=record.get("meta") or {},
         spans=tuple(spans),
@@ -99,10 +115,35 @@ def _document(record: object, path: Path, number: int) -> CorpusDocument:
     )
 
 
+def span_problems(doc: CorpusDocument) -> list[str]:
+    """What makes a document's spans unusable for training or scoring: offsets off the text
+    and labels outside the taxonomy."""
+    out = []
+    for span in doc.spans:
+        start, end = span["start"], span["end"]
+        if not 0 <= start < end <= len(doc.text):
+            out.append(f"span {start}-{end} is outside the text (length {len(doc.text)})")
+        unknown = [x for x in span["labels"] if x not in THEME_IDS]
+        if unknown:
+            out.append(f"span {start}-{end} has labels {unknown} not in the taxonomy")
+    return out
+
+
 def load_documents(
     path: str | Path | None = None, split: str | None = None
 ) -> list[CorpusDocument]:
+    """The documents of a corpus file, refusing spans no model could learn from or be
+    scored on (``scr-nlp corpus validate`` lists every problem at once)."""
     docs = list(iter_documents(path))
+    for doc in docs:
+        problems = span_problems(doc)
+        if problems:
+            raise DataError(
+                f"{corpus_path(path)}:{doc.line} ({doc.doc_id}): {problems[0]}"
+                + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+            )
+    if not docs:
+        raise DataError(f"{corpus_path(path)}: no documents")
     if split is None:
         return docs
     chosen = [d for d in docs if d.split == split]

@@ -30,14 +30,19 @@ def validate_corpus(path: str | Path | None = None, require_split: bool = True) 
     problems: list[Problem] = []
     docs: list[CorpusDocument] = []
     seen_ids: dict[str, int] = {}
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.append(Problem("error", f"{path}:{number}", f"invalid JSON: {exc.msg}"))
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    json.loads(line)
+                except json.JSONDecodeError as exc:
+                    problems.append(
+                        Problem("error", f"{path}:{number}", f"invalid JSON: {exc.msg}")
+                    )
+    except UnicodeDecodeError:
+        return [Problem("error", str(path), "not UTF-8 text (corpus files are UTF-8 JSON Lines)")]
     if problems:
         return problems
     try:
@@ -109,6 +114,15 @@ def _check_document(doc: CorpusDocument, where: str, require_split: bool) -> lis
         if doc.text[start].isspace() or doc.text[end - 1].isspace():
             err(f"span {start}-{end} starts or ends on whitespace")
     return out
+
+
+def boundary_problems(docs: list[CorpusDocument], path: Path) -> list[Problem]:
+    """Spans that do not start and end on sentence boundaries, as segmented now."""
+    from scr_nlp.records import RawDocument
+    from scr_nlp.segmenting import segment_many
+
+    segmented = list(segment_many(RawDocument(d.doc_id, "", "string", d.text) for d in docs))
+    return _check_boundaries(docs, segmented, path)
 
 
 def _check_boundaries(docs: list[CorpusDocument], segmented, path: Path) -> list[Problem]:

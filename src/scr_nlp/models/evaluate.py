@@ -71,13 +71,14 @@ def evaluate_model(
     real_csv: Path | None = None,
 ) -> dict:
     """Per-theme metrics for a model (and a comparison model, when it is installed)."""
-    model = load_model(model_path)
+    entries = [("model", load_model(model_path))]
+    if compare == DEFAULT_COMPARISON:
+        with contextlib.suppress(ModelError):  # evaluation stands without the default comparison
+            entries.append(("comparison", load_model(compare)))
+    elif compare:  # one the user named must load: a typo is an error, not a missing column
+        entries.append(("comparison", load_model(compare)))
     sentences, source, documents = evaluation_sentences(split, data, corpus, real, real_csv)
     results = {"data": source, "documents": documents, "sentences": len(sentences)}
-    entries = [("model", model)]
-    if compare:
-        with contextlib.suppress(ModelError):  # evaluation stands without a comparison
-            entries.append(("comparison", load_model(compare)))
     for key, m in entries:
         metrics = score_model(m, sentences, threshold)
         results[key] = {
