@@ -66,9 +66,24 @@ def test_batch_manifest_errors_and_resume(tiny_model_dir, tmp_path):
     errors = [json.loads(line) for line in errors_path(out).read_text().splitlines()]
     assert len(errors) == 2 and {e["attempts"] for e in errors} == {2}
     (folder / "empty.txt").write_text(REVIEW_TEXT)  # fixed: it leaves the errors file
-    run_batch([folder], out, options)
+    run_batch([folder, tmp_path / "missing.pdf"], out, options)
     errors = [json.loads(line) for line in errors_path(out).read_text().splitlines()]
-    assert [e["path"] for e in errors] == [str(tmp_path / "missing.pdf")]
+    assert [(e["path"], e["attempts"]) for e in errors] == [(str(tmp_path / "missing.pdf"), 3)]
+
+
+def test_errors_file_holds_only_this_runs_failures(tiny_model_dir, tmp_path):
+    folder = _corpus(tmp_path, 1)
+    (folder / "empty.txt").write_text("")
+    out = tmp_path / "r.jsonl"
+    first = run_batch([folder, tmp_path / "missing.txt"], out, _options(tiny_model_dir))
+    assert first.failed == 2 and len(errors_path(out).read_text().splitlines()) == 2
+    (folder / "empty.txt").unlink()
+    again = run_batch([folder], out, _options(tiny_model_dir))  # nothing fails this time
+    assert again.failed == 0 and not errors_path(out).exists()
+    (folder / "bad.txt").write_bytes(bytes(range(256)))
+    run_batch([folder], out, _options(tiny_model_dir))
+    (error,) = [json.loads(line) for line in errors_path(out).read_text().splitlines()]
+    assert error["path"].endswith("bad.txt") and error["exit_code"] == 5
 
 
 def test_workers_give_the_same_records(tiny_model_dir, tmp_path):
@@ -404,3 +419,94 @@ def test_ctrl_c_stops_at_once_and_keeps_what_was_written(tiny_model_dir, tmp_pat
     assert time.time() - interrupted < 4, "the driver waited for documents nobody will read"
     assert [r["doc_id"] for r in _records(out)] == ["a-small"]
     assert workers and not [w for w in workers if Path(f"/proc/{w}").exists()]
+
+
+def test_files_with_one_stem_in_one_folder_get_distinct_stable_doc_ids(tiny_model_dir, tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "s-001.txt").write_text(REVIEW_TEXT)
+    (folder / "s-001.md").write_text(REVIEW_TEXT + "\n1.3 Another review.\n")
+    (folder / "other.txt").write_text(REVIEW_TEXT + "\n1.3 A third review.\n")
+    out = tmp_path / "r.jsonl"
+    first = run_batch([folder], out, _options(tiny_model_dir))
+    assert "share doc_id 's-001'" in first.warnings[0]
+    assert sorted(r["doc_id"] for r in _records(out)) == ["other", "s-001.md", "s-001.txt"]
+    again = run_batch([folder], out, _options(tiny_model_dir))  # the same ids: all done
+    assert (again.tagged, again.skipped) == (0, 3)
+
+
+def test_relative_and_absolute_inputs_with_one_name(tmp_path, monkeypatch):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "s-001.txt").write_text(REVIEW_TEXT)
+    monkeypatch.chdir(tmp_path)
+    mixed = plan_items([Path("a/s-001.txt"), tmp_path / "b" / "s-001.txt"], None)
+    assert [i.doc_id for i in mixed.items] == ["a/s-001", "b/s-001"]
+    absolute = plan_items([tmp_path / "a" / "s-001.txt", Path("b/s-001.txt")], None)
+    assert [i.doc_id for i in absolute.items] == ["a/s-001", "b/s-001"]
+
+
+def test_resume_never_repeats_a_doc_id(tiny_model_dir, tmp_path, monkeypatch):
+    folder = _corpus(tmp_path, 2)
+    out = tmp_path / "r.jsonl"
+    monkeypatch.chdir(tmp_path)
+    run_batch([Path("in")], out, _options(tiny_model_dir))
+    # the same files spelled absolutely: done, whatever the path spelling
+    again = run_batch([folder], out, _options(tiny_model_dir))
+    assert (again.tagged, again.skipped) == (0, 2) and len(_records(out)) == 2
+    # an edited file would be a second record for its doc_id: refused before any work
+    with (folder / "doc00.txt").open("a") as handle:
+        handle.write("1.4 An addendum.\n")
+    (folder / "new.txt").write_text(REVIEW_TEXT)
+    before = out.read_bytes()
+    with pytest.raises(ResumeRefusedError, match="line 1 already holds doc_id 'doc00'"):
+        run_batch([folder], out, _options(tiny_model_dir))
+    assert out.read_bytes() == before
+    result = run_cli("tag-batch", folder, "--out", out, "--model", tiny_model_dir, "-q")
+    assert result.returncode == 15 and "another --out" in result.stderr
+    assert "Traceback" not in result.stderr and out.read_bytes() == before
+
+
+def test_out_that_is_not_a_regular_file_is_refused_before_reading(tiny_model_dir, tmp_path):
+    with pytest.raises(OutputNotWritableError, match="not a regular file"):
+        ResultsSink(Path("/dev/null"), {"model_sha256": "x", "settings": {}}).__enter__()
+    folder = _corpus(tmp_path, 1)
+    result = run_cli("tag-batch", folder, "--out", "/dev/null", "--model", tiny_model_dir, "-q")
+    assert result.returncode == 12 and "not a regular file" in result.stderr
+
+
+def test_a_complete_last_record_without_its_newline_is_kept(tiny_model_dir, tmp_path):
+    folder = _corpus(tmp_path, 3)
+    out = tmp_path / "r.jsonl"
+    run_batch([folder / "doc00.txt", folder / "doc02.txt"], out, _options(tiny_model_dir))
+    kept = _records(out)
+    out.write_text(out.read_text().rstrip("\n"))  # as an editor may save it
+    run_batch([folder / "sub" / "doc01.txt"], out, _options(tiny_model_dir))
+    records = _records(out)
+    assert records[:2] == kept and [r["doc_id"] for r in records] == ["doc00", "doc02", "doc01"]
+    assert out.read_text().endswith("\n")
+
+
+def test_resume_with_other_metadata_is_refused(tiny_model_dir, tmp_path):
+    folder = _corpus(tmp_path, 2)
+    out = tmp_path / "r.jsonl"
+    run_batch([folder], out, _options(tiny_model_dir))
+    before = out.read_bytes()
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("doc_id,region\ndoc00,London\ndoc01,Wales\n")
+    with pytest.raises(ResumeRefusedError, match=r"'doc00'.*other metadata.*\(region\)"):
+        run_batch([folder], out, _options(tiny_model_dir, manifest=manifest))
+    with pytest.raises(ResumeRefusedError, match="--no-facts"):
+        run_batch([folder], out, _options(tiny_model_dir, facts=False))
+    assert out.read_bytes() == before
+    same = run_batch([folder], out, _options(tiny_model_dir))
+    assert (same.tagged, same.skipped) == (0, 2)
+
+
+def test_manifest_with_a_quote_left_open_is_refused(tmp_path):
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        'doc_id,region,year\ns-000,"North\nEast",2014\ns-001,"Inner London,2015\ns-004,North,2020\n'
+    )
+    with pytest.raises(DataError, match=r"m.csv: row 3 \(line 4\): a quote .* never closed"):
+        read_manifest(manifest)

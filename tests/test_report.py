@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from scr_nlp.aggregate import aggregate, model_meta_for
+from scr_nlp.aggregate import aggregate, format_aggregate, model_meta_for
 from scr_nlp.batch import BatchOptions, run_batch
+from scr_nlp.errors import DataError, OutputNotWritableError, UsageError
 from scr_nlp.report import build_report, write_report
 from scr_nlp.report.page import CORRECTED_MEANING, accuracy_text, readable_reading
 from scr_nlp.results import read_results
@@ -178,7 +179,8 @@ def test_header_and_overall_table_match_aggregate(report_html, records):
         assert tagged == f"{tc.count} of 25 ({tc.percent:.0f}%)"
         assert interval == f"{tc.ci_low:.0f}–{tc.ci_high:.0f}%"
         assert corrected.startswith("not available")
-    assert "Corrected estimate not available: the model is not installed here" in report_html
+    assert "Corrected estimate not available: the error rates of the model" in report_html
+    assert "it is not installed here, or has changed since" in report_html
     assert overall["child_not_seen"].count == 9  # the fixture's REVIEW_TEXT documents
 
 
@@ -225,14 +227,20 @@ def test_measured_model_shows_accuracy_and_corrected_prevalence(measured_results
         "common there, 0 to 1, higher is better): 0.71 for sentences and 0.80 for documents"
         in text.header
     )
+    corrected_themes = [t for t in THEME_IDS if overall[t].corrected is not None]
+    assert len(corrected_themes) >= 3
     for t in THEMES:
         tc = overall[t.id]
-        assert tc.corrected is not None
         corrected = " ".join(text.rows[t.id][3].split())
+        if tc.corrected is None:  # a theme never tagged: 0% is below the false-positive rate
+            assert tc.count == 0 and tc.no_correction == "beyond_error_rates"
+            assert corrected.startswith("not available")
+            continue
         assert corrected == f"{tc.corrected:.0f}% ({tc.corrected_low:.0f}–{tc.corrected_high:.0f}%)"
+    assert "would only be clipped to 0% or 100%" in page
     figure = _figure(page, "chart-overall")
     assert [trace["type"] for trace in figure["data"]] == ["bar", "scatter"]
-    assert figure["data"][1]["x"] == [overall[t].corrected for t in THEME_IDS]
+    assert figure["data"][1]["x"] == [overall[t].corrected for t in corrected_themes]
     assert figure["layout"]["showlegend"] is False
     assert "◆ marks the corrected estimate" in page  # said once in words, not in a legend
 
@@ -314,6 +322,136 @@ def test_script_never_builds_html_from_strings():
     script = files("scr_nlp.report").joinpath("report.js").read_text()
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in script
+
+
+def _inline_results(
+    tmp_path: Path, n: int, tagged: int, meta=None, model=None, prefix: str = "d"
+) -> Path:
+    """A results file of ``n`` one-sentence documents, ``tagged`` of them with
+    fathers_overlooked; ``meta(i)`` gives each document's manifest values."""
+    from scr_nlp.tagging import TaggedSentence, TagResult
+
+    lines = []
+    for i in range(n):
+        labels = ("fathers_overlooked",) if i < tagged else ()
+        scores = {t: (0.9 if t in labels else 0.1) for t in THEME_IDS}
+        sentence = TaggedSentence(0, 5, "Text.", "other", None, labels, scores)
+        record = TagResult(f"{prefix}{i}", f"{prefix}{i}.txt", "0" * 64, meta(i) if meta else {},
+                           model or {"name": "inline", "type": "t", "version": "1", "sha256": "a"},
+                           labels, scores, (sentence,), {"threshold": None})  # fmt: skip
+        lines.append(json.dumps(record.to_dict()))
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_default_fields_are_those_the_results_have(tmp_path):
+    years_only = _inline_results(tmp_path, 3, 1, meta=lambda i: {"year": 2010 + i})
+    page = build_report(years_only)
+    assert _text(page).h2 == ["Overall", "By year band", "Failings found together", "Documents"]
+    assert "No cohort charts" not in page
+    (tmp_path / "none").mkdir()
+    neither = _inline_results(tmp_path / "none", 3, 1)
+    page = build_report(neither)
+    assert _text(page).h2 == ["Overall", "Failings found together", "Documents"]
+    assert "No cohort charts: these results have none of the default cohort fields" in page
+    with pytest.raises(UsageError, match="unknown cohort field 'region'"):
+        build_report(neither, ["region"])  # asked for by name: still an error
+
+
+def test_report_rounds_percentages_as_aggregate_does(tmp_path):
+    results = _inline_results(tmp_path, 11, 5, meta=lambda i: {"region": "A"})
+    page = build_report(results, ["region"])
+    table = format_aggregate(aggregate(read_results(results), ["region"]), "table")
+    assert "5 (45%," in table and "5 of 11 (45%)" in page and "(46%)" not in page
+    bars = _figure(page, "chart-overall")["data"][0]["customdata"]
+    assert "45%, 95% interval 21–72%" in bars[THEME_IDS.index("fathers_overlooked")]
+
+
+def test_diagonal_of_found_together_matches_aggregate(tmp_path):
+    results = _inline_results(tmp_path, 4, 3)
+    result = aggregate(read_results(results), ["year_band"])
+    assert result.cooccurrence["fathers_overlooked"]["fathers_overlooked"] == 3
+    assert f"{result.overall['fathers_overlooked'].count} tagged" in build_report(results)
+
+
+def test_mixed_models_are_named_and_left_uncorrected(tmp_path):
+    one = _inline_results(tmp_path, 3, 1).read_text()
+    (tmp_path / "b").mkdir()
+    other = {"name": "other", "type": "linear", "version": "1", "sha256": "b"}
+    two = _inline_results(tmp_path / "b", 2, 1, model=other, prefix="e").read_text()
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(one + two)
+    text = _text(build_report(mixed))
+    models = "Models inline (t 1, sha256 a), 3 documents; other (linear 1, sha256 b), 2 documents"
+    assert models in text.header
+    assert "made by more than one model or with different settings" in text.header
+    assert all(" ".join(text.rows[t][3].split()).startswith("not available") for t in THEME_IDS)
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_bad_out_paths_are_refused_before_any_work(tmp_path):
+    results = _inline_results(tmp_path, 2, 1)
+    before = results.read_bytes()
+    (tmp_path / "outdir").mkdir()
+    (tmp_path / "link.jsonl").symlink_to(results)
+    cases = {
+        tmp_path / "outdir": "is a directory",
+        tmp_path / "nodir" / "x.html": "does not exist",
+        results: "is the results file being read",
+        tmp_path / "link.jsonl": "is the results file being read",
+        Path("/dev/null"): "is not a regular file",
+    }
+    for out, message in cases.items():
+        with pytest.raises(OutputNotWritableError, match=message):
+            write_report(results, out)
+    assert results.read_bytes() == before and results.is_file()
+    assert _leftovers(tmp_path) == [] and _leftovers(tmp_path / "outdir") == []
+    assert Path("/dev/null").is_char_device()
+
+
+def test_a_symbolic_link_out_writes_the_file_it_leads_to(tmp_path):
+    results = _inline_results(tmp_path, 2, 1)
+    (tmp_path / "pages").mkdir()
+    page = tmp_path / "pages" / "report.html"
+    page.write_text("old")
+    link = tmp_path / "report.html"
+    link.symlink_to(page)
+    assert write_report(results, link) == link
+    assert link.is_symlink() and page.read_text().startswith("<!DOCTYPE html>")
+    (tmp_path / "to-a-pipe").symlink_to("/dev/null")
+    with pytest.raises(OutputNotWritableError, match="is not a regular file"):
+        write_report(results, tmp_path / "to-a-pipe")
+    assert Path("/dev/null").is_char_device()
+
+
+def test_a_failed_report_leaves_no_temporary_file(tmp_path):
+    results = tmp_path / "bad.jsonl"
+    results.write_text('{"doc_id": "a", "sha256": "x", "labels": "child_not_seen"}\n')
+    with pytest.raises(DataError, match="bad.jsonl:1: labels must be a list"):
+        write_report(results, tmp_path / "report.html")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]
+
+
+def test_cli_errors_are_one_line_with_their_exit_codes(tmp_path):
+    from .conftest import run_cli
+
+    results = _inline_results(tmp_path, 2, 1)
+    done = run_cli("report", results, "--out", results)
+    assert done.returncode == 12 and done.stderr.count("\n") == 1
+    assert "is the results file being read" in done.stderr
+    done = run_cli("report", results, "--out", tmp_path / "nodir" / "x.html")
+    assert done.returncode == 12 and done.stderr.count("\n") == 1
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"doc_id": "a", "sha256": "x", "labels": [], "model": "hybrid"}\n')
+    for args in (("aggregate", bad, "--by", "year_band"), ("report", bad)):
+        done = run_cli(*args, cwd=tmp_path)
+        assert done.returncode == 9, done.stderr
+        assert done.stderr == f'scr-nlp: error: {bad}:1: model must be an object, not "hybrid"\n'
+    assert _leftovers(tmp_path) == []
 
 
 # ------------------------------------------------------------------ in the browser

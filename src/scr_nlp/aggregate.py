@@ -7,10 +7,17 @@ sensitivity and specificity recorded in the model on held-out dev data), with a 
 interval from Monte Carlo draws that carry sampling error and the uncertainty of the
 error rates themselves. Cohort values come from the manifest, else from the case
 facts extracted from the text; the result says which.
+
+A corrected share is only given where it means something: one model and one set of
+settings made every record, that model's error rates are known and informative, and the
+tagged share lies inside what those rates can produce. Everywhere else the result says
+why it is missing (``ThemeCount.no_correction`` names the reason,
+``AggregateResult.correction_reasons`` says it in words).
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -22,6 +29,7 @@ from scr_nlp.taxonomy import THEME_IDS, THEMES
 
 _Z95 = 1.959963984540054
 YEAR_BANDS = ((2006, 2009), (2010, 2014), (2015, 2019), (2020, 2024))
+_BAND_YEARS = 5  # years after the last band fall in five-year bands that continue it
 DERIVED_FIELDS = ("year_band",)
 # Below this (sensitivity + specificity - 1) the model says too little to correct for.
 MIN_INFORMATIVENESS = 0.2
@@ -40,12 +48,18 @@ def wilson_interval(count: int, n: int, z: float = _Z95) -> tuple[float, float]:
 
 
 def year_band(year) -> str | None:
-    if not isinstance(year, int):
+    """The band a year falls in. Bands never overlap: years before the first band share
+    one ("2005 or earlier"), years after the last continue in five-year bands."""
+    if not isinstance(year, int) or isinstance(year, bool):
         return None
+    first, last = YEAR_BANDS[0][0], YEAR_BANDS[-1][1]
+    if year < first:
+        return f"{first - 1} or earlier"
     for lo, hi in YEAR_BANDS:
         if lo <= year <= hi:
             return f"{lo}-{hi}"
-    return f"{year // 5 * 5}-{year // 5 * 5 + 4}"
+    lo = last + 1 + (year - last - 1) // _BAND_YEARS * _BAND_YEARS
+    return f"{lo}-{lo + _BAND_YEARS - 1}"
 
 
 def cohort_value(result, field_name: str) -> tuple[object, str | None]:
@@ -91,6 +105,8 @@ class ThemeCount:
     corrected: float | None = None
     corrected_low: float | None = None
     corrected_high: float | None = None
+    # Why there is no corrected share (a key of AggregateResult.correction_reasons).
+    no_correction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +142,10 @@ class AggregateResult:
     model: dict = field(default_factory=dict)
     error_rates: dict[str, dict] = field(default_factory=dict)
     field_sources: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Every model and settings pair that made the records, with its number of documents.
+    models: list[dict] = field(default_factory=list)
+    # The reasons for missing corrected shares that occur in this result, in words.
+    correction_reasons: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -151,6 +171,8 @@ class AggregateResult:
             model=data.get("model", {}),
             error_rates=data.get("error_rates", {}),
             field_sources=data.get("field_sources", {}),
+            models=data.get("models", []),
+            correction_reasons=data.get("correction_reasons", {}),
         )
 
 
@@ -172,16 +194,29 @@ def error_rates_from_model_meta(meta: dict) -> dict[str, ErrorRates]:
 def corrected_prevalence(
     count: int, n: int, rates: ErrorRates | None, seed: int = SEED
 ) -> tuple[float, float, float] | None:
-    """Rogan-Gladen estimate and a 95% interval carrying sampling and model error."""
+    """Rogan-Gladen estimate and a 95% interval carrying sampling and model error; None
+    when there is no honest correction (see ``correction_gap``)."""
+    if correction_gap(count, n, rates) is not None:
+        return None
+    return _rogan_gladen(count, n, rates, seed)
+
+
+def correction_gap(count: int, n: int, rates: ErrorRates | None) -> str | None:
+    """Why ``count`` of ``n`` tagged documents get no corrected share (a key of
+    ``REASONS``), or None when they do."""
+    if rates is None or n == 0:
+        return "no_theme_rates"
+    if rates.sensitivity + rates.specificity - 1 < MIN_INFORMATIVENESS:
+        return "uninformative"
+    if outside_error_rates(count, n, rates):
+        return "beyond_error_rates"
+    return None
+
+
+def _rogan_gladen(count: int, n: int, rates: ErrorRates, seed: int) -> tuple[float, float, float]:
     import numpy as np
 
-    if rates is None or n == 0:
-        return None
     se, sp = rates.sensitivity, rates.specificity
-    if se + sp - 1 < MIN_INFORMATIVENESS:
-        return None
-    if outside_error_rates(count, n, rates):
-        return None  # the rates do not describe these documents: no honest correction exists
     point = min(1.0, max(0.0, (count / n + sp - 1) / (se + sp - 1)))
     rng = np.random.default_rng(seed)
     q = rng.beta(count + 0.5, n - count + 0.5, _DRAWS)
@@ -189,22 +224,58 @@ def corrected_prevalence(
     sp_draw = rng.beta(rates.true_negatives + 0.5, rates.false_positives + 0.5, _DRAWS)
     informative = np.maximum(se_draw + sp_draw - 1, 1e-3)
     draws = np.clip((q + sp_draw - 1) / informative, 0, 1)
-    low, high = np.quantile(draws, [0.025, 0.975])
-    return point, float(low), float(high)
+    low, high = (float(v) for v in np.quantile(draws, [0.025, 0.975]))
+    low, high = min(low, point), max(high, point)
+    # Never narrower than the sampling-only (Wilson) interval of the tagged share. The
+    # correction divides by se + sp - 1 <= 1, so it can only add uncertainty; where the
+    # draws pile up against 0% or 100% the interval would still come out narrower, and it
+    # is then widened to the Wilson interval's width, away from the bound it sits on.
+    w_low, w_high = wilson_interval(count, n)
+    missing = (w_high - w_low) - (high - low)
+    if missing > 0:
+        low, high = low - missing / 2, high + missing / 2
+        if low < 0:
+            low, high = 0.0, high - low
+        if high > 1:
+            low, high = low - (high - 1), 1.0
+        low, high = max(0.0, low), min(1.0, high)
+    return point, low, high
 
 
 def outside_error_rates(count: int, n: int, rates: ErrorRates) -> bool:
-    """True when the tagged share is beyond what the error rates allow: more than the
+    """True when the tagged share is beyond what the error rates allow: above the
     sensitivity (the model tags more than it would even if every document had the theme)
-    or less than the false-positive rate, with 95% confidence. The rates were then measured
-    on documents unlike these, and a corrected share would only be clipped to 0 or 100%."""
-    low, high = wilson_interval(count, n)
-    return low > rates.sensitivity or high < 1 - rates.specificity
+    or below the false-positive rate (1 - specificity). The rates were then measured on
+    documents unlike these, and a corrected share would only be clipped to 0 or 100%."""
+    share = count / n
+    return share > rates.sensitivity or share < 1 - rates.specificity
 
 
-def _theme_count(count: int, n: int, rates: ErrorRates | None) -> ThemeCount:
+# Why a corrected share is missing, in words (keys of ThemeCount.no_correction).
+REASONS = {
+    "mixed_runs": "the records were made by more than one model or with different settings, "
+    "so no one model's error rates apply",
+    "threshold_override": "a threshold override was used when tagging, so the model's error "
+    "rates do not apply",
+    "no_model_rates": "the error rates of the model that made the records are not available "
+    "(it is not installed here, or has changed since)",
+    "no_theme_rates": "the model has no measured error rates for this theme",
+    "uninformative": "the model's measured error rates are too weak to correct with",
+    "beyond_error_rates": "the tagged share is beyond what the model's measured error rates "
+    "allow (above its sensitivity or below its false-positive rate), so a corrected share "
+    "would only be clipped to 0% or 100%; in a large cohort this means the rates were "
+    "measured on documents unlike these",
+}
+# Reasons that hold for a whole results file rather than for one share.
+_FILE_REASONS = ("mixed_runs", "threshold_override", "no_model_rates")
+
+
+def _theme_count(
+    count: int, n: int, rates: ErrorRates | None, file_reason: str | None = None
+) -> ThemeCount:
     lo, hi = wilson_interval(count, n)
-    corrected = corrected_prevalence(count, n, rates)
+    reason = file_reason or correction_gap(count, n, rates)
+    corrected = None if reason else _rogan_gladen(count, n, rates, SEED)
     return ThemeCount(
         count=count,
         documents=n,
@@ -214,6 +285,7 @@ def _theme_count(count: int, n: int, rates: ErrorRates | None) -> ThemeCount:
         corrected=None if corrected is None else round(100 * corrected[0], 1),
         corrected_low=None if corrected is None else round(100 * corrected[1], 1),
         corrected_high=None if corrected is None else round(100 * corrected[2], 1),
+        no_correction=reason,
     )
 
 
@@ -275,6 +347,70 @@ def known_fields(results) -> set[str]:
     return fields
 
 
+def _cohort_order(key: tuple[str, ...]) -> tuple:
+    """Cohorts in reading order: whole numbers (ASCII digits only) by value, then text."""
+
+    def one(value: str) -> tuple:
+        if value.isascii() and value.isdigit():
+            digits = value.lstrip("0")
+            return (0, len(digits), digits, value)  # by value, without int() on huge strings
+        return (1, value)
+
+    return tuple(one(v) for v in key)
+
+
+def run_key(result) -> tuple[str, str]:
+    """What must be the same for one model's error rates to describe every record: the
+    model (by content hash) and the tagging settings."""
+    model = result.model or {}
+    settings = json.dumps(result.settings or {}, sort_keys=True, default=str)
+    return str(model.get("sha256") or model.get("name")), settings
+
+
+def models_used(results) -> list[dict]:
+    """Every model and settings pair that made ``results``, most documents first."""
+    counts: Counter = Counter()
+    first: dict[tuple[str, str], object] = {}
+    for r in results:
+        key = run_key(r)
+        counts[key] += 1
+        first.setdefault(key, r)
+    out = []
+    for key, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        r = first[key]
+        model = r.model or {}
+        out.append(
+            {k: model.get(k) for k in ("name", "type", "version", "sha256")}
+            | {"settings": dict(r.settings or {}), "documents": n}
+        )
+    return out
+
+
+def describe_models(models: list[dict]) -> str:
+    """The models in words, e.g. ``hybrid (3 documents), linear (11 documents)``; the hash
+    and settings are named where one name covers several."""
+    names = Counter(str(m.get("name")) for m in models)
+    parts = []
+    for m in models:
+        name = str(m.get("name"))
+        if names[name] > 1:  # one name, several hashes or settings: tell them apart
+            sha = str(m.get("sha256") or "")[:12]
+            name += f" ({sha}, settings {json.dumps(m['settings'], sort_keys=True)})"
+        parts.append(f"{name} ({m['documents']} documents)")
+    return ", ".join(parts)
+
+
+def _file_reason(results, model_meta: dict, models: list[dict]) -> str | None:
+    """Why no share in these results can be corrected, or None."""
+    if len(models) > 1:
+        return "mixed_runs"
+    if any((r.settings or {}).get("threshold") is not None for r in results):
+        return "threshold_override"
+    if not model_meta:
+        return "no_model_rates"
+    return None
+
+
 def aggregate(
     results: Iterable,
     by: list[str],
@@ -282,9 +418,22 @@ def aggregate(
     model_meta: dict | None = None,
 ) -> AggregateResult:
     """Prevalence per cohort of documents (``TagResult``s); ``model_meta`` supplies the
-    error rates for corrected prevalence (read from the model the records name)."""
+    error rates for corrected prevalence (read from the model the records name). A field
+    given twice counts once."""
+    by = list(dict.fromkeys(by))
     if not by:
         raise UsageError("give at least one --by field, e.g. --by year_band")
+    return _aggregate(results, by, min_size, model_meta)
+
+
+def overall(results: Iterable, model_meta: dict | None = None) -> AggregateResult:
+    """The figures for all documents together, without cohorts (one cohort, no tests)."""
+    return _aggregate(results, [], MIN_COHORT_SIZE, model_meta)
+
+
+def _aggregate(
+    results: Iterable, by: list[str], min_size: int, model_meta: dict | None
+) -> AggregateResult:
     results = list(results)
     if not results:
         raise DataError("no documents to aggregate")
@@ -294,7 +443,9 @@ def aggregate(
         raise UsageError(
             f"unknown cohort field {unknown[0]!r}; fields in these results: {', '.join(sorted(fields))}"
         )
-    rates = error_rates_from_model_meta(model_meta or {})
+    models = models_used(results)
+    file_reason = _file_reason(results, model_meta or {}, models)
+    rates = {} if file_reason else error_rates_from_model_meta(model_meta or {})
     n_by: Counter = Counter()
     carry: dict[str, Counter] = {t: Counter() for t in THEME_IDS}
     co: Counter = Counter()
@@ -316,15 +467,19 @@ def aggregate(
             for b in labels[i + 1 :]:
                 co[(a, b)] += 1
     total = len(results)
+
+    def count(c: int, n: int, theme_id: str) -> ThemeCount:
+        return _theme_count(c, n, rates.get(theme_id), file_reason)
+
     cohorts = []
-    for key in sorted(n_by, key=lambda k: tuple((0, int(v)) if v.isdigit() else (1, v) for v in k)):
+    for key in sorted(n_by, key=_cohort_order):
         n = n_by[key]
         cohorts.append(
             CohortResult(
                 dict(zip(by, key, strict=True)),
                 n,
                 n < min_size,
-                {t: _theme_count(carry[t][key], n, rates.get(t)) for t in THEME_IDS},
+                {t: count(carry[t][key], n, t) for t in THEME_IDS},
             )
         )
     label = " × ".join(by)
@@ -339,39 +494,58 @@ def aggregate(
             len(table),
             plain_reading(t.name, label, p, len(table)),
         )
-    model = dict(results[0].model or {})
+    overall_counts = {t: count(themes_total[t], total, t) for t in THEME_IDS}
+    used = {
+        tc.no_correction
+        for tc in [*overall_counts.values(), *(tc for c in cohorts for tc in c.themes.values())]
+    }
+    reasons = {k: v for k, v in REASONS.items() if k in used}
+    if "mixed_runs" in reasons:
+        reasons["mixed_runs"] += f": {describe_models(models)}"
     return AggregateResult(
         by=list(by),
         documents=total,
         min_cohort_size=min_size,
-        overall={t: _theme_count(themes_total[t], total, rates.get(t)) for t in THEME_IDS},
+        overall=overall_counts,
         cohorts=cohorts,
         tests=tests,
-        # Off the diagonal: documents carrying both themes (a theme with itself is its count).
+        # Documents carrying both themes; on the diagonal a theme with itself is its count.
         cooccurrence={
-            a: {b: (0 if a == b else co.get((a, b), co.get((b, a), 0))) for b in THEME_IDS}
+            a: {
+                b: themes_total[a] if a == b else co.get((a, b), co.get((b, a), 0))
+                for b in THEME_IDS
+            }
             for a in THEME_IDS
         },
-        model=model,
+        # The model when one made every record; with several, see ``models``.
+        model=dict(results[0].model or {}) if len(models) == 1 else {},
         error_rates={
             t: asdict(r)
             | {"sensitivity": round(r.sensitivity, 3), "specificity": round(r.specificity, 3)}
             for t, r in rates.items()
         },
         field_sources={f: dict(c) for f, c in sources.items()},
+        models=models,
+        correction_reasons=reasons,
     )
 
 
 def model_meta_for(results) -> dict:
-    """The saved metadata of the model the records name, if it is installed and unchanged."""
+    """The saved metadata of the model the records name, if it is installed and unchanged
+    and its error rates apply: one model and one set of settings made every record, with
+    no threshold override."""
     from scr_nlp.errors import ModelError
     from scr_nlp.models.catalog import resolve_model_path
     from scr_nlp.models.store import read_meta, verify_files
 
     results = list(results)
-    if not results:
-        return {}
+    if not results or len({run_key(r) for r in results}) > 1:
+        return {}  # several models or settings: no one model's error rates apply
+    if any((r.settings or {}).get("threshold") is not None for r in results):
+        return {}  # a threshold override changes the error rates
     model = results[0].model or {}
+    if not isinstance(model.get("name"), str):
+        return {}
     try:
         path = resolve_model_path(model.get("name"))
         meta = read_meta(path)
@@ -380,8 +554,6 @@ def model_meta_for(results) -> dict:
         return {}
     if meta.get("content_sha256") != model.get("sha256"):
         return {}  # a different model now has that name: its error rates do not apply
-    if any((r.settings or {}).get("threshold") is not None for r in results):
-        return {}  # a threshold override changes the error rates
     return meta
 
 
@@ -399,25 +571,41 @@ def _markdown_cell(value) -> str:
     return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def _cell(tc: ThemeCount) -> str:
-    # From the counts, not the rounded percent: 6 of 11 is 55%, not 54% (54.5 rounded to even).
-    share = 100 * tc.count / tc.documents if tc.documents else 0.0
-    tagged = f"{tc.count} ({share:.0f}%, {tc.ci_low:.0f}-{tc.ci_high:.0f})"
+def whole_percent(count: int, n: int) -> str:
+    """A share as a whole percent, from the counts rather than a rounded percent: 6 of 11
+    is 55%, not 54% (54.5 rounded to even). Every output uses this one rounding."""
+    return f"{100 * count / n if n else 0.0:.0f}%"
+
+
+def _cell(tc: ThemeCount, corrections: bool) -> str:
+    tagged = (
+        f"{tc.count} ({whole_percent(tc.count, tc.documents)}, {tc.ci_low:.0f}-{tc.ci_high:.0f})"
+    )
     if tc.corrected is None:
-        return tagged
+        # Where other shares are corrected, say this one is not (the notes say why).
+        return f"{tagged} ~n/a" if corrections else tagged
     return f"{tagged} ~{tc.corrected:.0f}% [{tc.corrected_low:.0f}-{tc.corrected_high:.0f}]"
 
 
+def _file_wide_reason(result: AggregateResult) -> str | None:
+    return next((k for k in _FILE_REASONS if k in result.correction_reasons), None)
+
+
 def _rows(result: AggregateResult) -> list[list[str]]:
+    corrections = _file_wide_reason(result) is None
     rows = [
-        ["all documents", str(result.documents), *(_cell(result.overall[t]) for t in THEME_IDS)]
+        [
+            "all documents",
+            str(result.documents),
+            *(_cell(result.overall[t], corrections) for t in THEME_IDS),
+        ]
     ]
     for c in result.cohorts:
         rows.append(
             [
                 c.label + (" *" if c.small else ""),
                 str(c.documents),
-                *(_cell(c.themes[t]) for t in THEME_IDS),
+                *(_cell(c.themes[t], corrections) for t in THEME_IDS),
             ]
         )
     rows.append(
@@ -433,12 +621,40 @@ def _rows(result: AggregateResult) -> list[list[str]]:
     return rows
 
 
+def _correction_notes(result: AggregateResult) -> list[str]:
+    """Why corrected shares are missing: once for the whole file, else per theme."""
+    file_reason = _file_wide_reason(result)
+    if file_reason:
+        return [f"No corrected shares: {result.correction_reasons[file_reason]}."]
+    notes = []
+    for t in THEMES:
+        missing: dict[str, list[str]] = {}
+        if result.overall[t.id].no_correction:
+            missing.setdefault(result.overall[t.id].no_correction, []).append("all documents")
+        for c in result.cohorts:
+            reason = c.themes[t.id].no_correction
+            if reason and c.label:
+                missing.setdefault(reason, []).append(c.label)
+        for reason, where in missing.items():
+            shown = ", ".join(where[:6]) + (f" and {len(where) - 6} more" if len(where) > 6 else "")
+            text = result.correction_reasons[reason]
+            rates = result.error_rates.get(t.id)
+            if reason == "beyond_error_rates" and rates:
+                text += (
+                    f" (here: sensitivity {rates['sensitivity']:.2f}, false-positive rate "
+                    f"{1 - rates['specificity']:.2f}, measured on {rates['source']})"
+                )
+            notes.append(f"~n/a, {t.name} ({shown}): no corrected share: {text}.")
+    return notes
+
+
 def _notes(result: AggregateResult) -> list[str]:
     notes = [
         f"{result.documents} documents. Each cell: tagged count (percent, Wilson 95% CI); "
         "~corrected percent [95% interval] adjusts for the model's measured error.",
         f"* = cohort under {result.min_cohort_size} documents (left out of the tests).",
     ]
+    notes += _correction_notes(result)
     for f, counts in result.field_sources.items():
         notes.append(
             f"{f}: {counts.get('manifest', 0)} from the manifest, {counts.get('extracted', 0)} "
@@ -467,38 +683,10 @@ def _table(header: list[str], rows: list[list[str]], markdown: bool) -> list[str
 
 
 def format_aggregate(result: AggregateResult, fmt: str) -> str:
-    import json
-
     if fmt == "json":
         return json.dumps(result.to_dict(), indent=1, ensure_ascii=False)
     if fmt == "csv":
-        import csv
-        import io
-
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        keys = (
-            "count",
-            "percent",
-            "ci_low",
-            "ci_high",
-            "corrected",
-            "corrected_low",
-            "corrected_high",
-        )
-        writer.writerow(
-            [*result.by, "documents", "small", *(f"{t}_{k}" for t in THEME_IDS for k in keys)]
-        )
-        for c in result.cohorts:
-            writer.writerow(
-                [
-                    *(_safe_csv_cell(v) for v in c.cohort.values()),
-                    c.documents,
-                    c.small,
-                    *(getattr(c.themes[t], k) for t in THEME_IDS for k in keys),
-                ]
-            )
-        return buffer.getvalue()
+        return _csv(result)
     markdown = fmt == "markdown"
     header = [" × ".join(result.by), "docs", *(t.short for t in THEMES)]
     lines = _table(header, _rows(result), markdown)
@@ -506,7 +694,60 @@ def format_aggregate(result: AggregateResult, fmt: str) -> str:
         "",
         *_notes(result),
         "",
-        "Documents carrying both themes:",
+        "Documents carrying both themes (the diagonal: documents carrying the theme):",
         *_cooccurrence_table(result, markdown),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _csv(result: AggregateResult) -> str:
+    """One row for all documents (``scope`` "all", which also carries each theme's
+    difference test) and one per cohort (``scope`` "cohort")."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    keys = (
+        "count",
+        "percent",
+        "ci_low",
+        "ci_high",
+        "corrected",
+        "corrected_low",
+        "corrected_high",
+        "no_correction",
+    )
+    tests = ("test", "p_value", "cohorts_tested")
+    writer.writerow(
+        [
+            "scope",
+            *(_safe_csv_cell(f) for f in result.by),
+            "documents",
+            "small",
+            *(f"{t}_{k}" for t in THEME_IDS for k in keys),
+            *(f"{t}_difference_{k}" for t in THEME_IDS for k in tests),
+        ]
+    )
+    writer.writerow(
+        [
+            "all",
+            *("" for _ in result.by),
+            result.documents,
+            "",
+            *(getattr(result.overall[t], k) for t in THEME_IDS for k in keys),
+            *(getattr(result.tests[t], k) for t in THEME_IDS for k in tests),
+        ]
+    )
+    for c in result.cohorts:
+        writer.writerow(
+            [
+                "cohort",
+                *(_safe_csv_cell(v) for v in c.cohort.values()),
+                c.documents,
+                c.small,
+                *(getattr(c.themes[t], k) for t in THEME_IDS for k in keys),
+                *("" for _ in THEME_IDS for _ in tests),
+            ]
+        )
+    return buffer.getvalue()

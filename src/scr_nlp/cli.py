@@ -326,14 +326,14 @@ def report(
         typer.Option(
             "--by",
             metavar="FIELD",
-            help="Cohort fields for the charts (default: year_band, region).",
+            help="Cohort fields for the charts (default: year_band and region, those the results have).",
         ),
     ] = None,
 ) -> None:
     """Write one self-contained HTML report: prevalence, cohorts, and every document's evidence."""
     from scr_nlp.report import write_report
 
-    write_report(results, out, by or ["year_band", "region"])
+    write_report(results, out, by)
     _out(f"wrote {out}")
 
 

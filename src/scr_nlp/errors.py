@@ -80,7 +80,7 @@ class ClusterUnreachableError(ScrError):
 
 class OutputNotWritableError(ScrError):
     exit_code = 12
-    meaning = "the output path is a directory, read-only, or not permitted"
+    meaning = "the output path is a directory, a device or pipe, read-only, or not permitted"
 
 
 class DiskFullError(ScrError):
@@ -97,7 +97,8 @@ class ResumeRefusedError(ScrError):
     exit_code = 15
     meaning = (
         "the output file exists but is not a results file of this tool, is damaged before its "
-        "last line, or was made with another model or settings (use a new --out)"
+        "last line, was made with another model or settings, or already holds an input's doc_id "
+        "for other content or metadata (use a new --out)"
     )
 
 

@@ -192,10 +192,15 @@ class Tagger:
 
         return cls(load_model(path), threshold)
 
-    def warm_up(self) -> Tagger:
-        """Load what the first document would otherwise pay for (spaCy, caches), so that
-        per-document time budgets measure documents, not start-up."""
+    def warm_up(self, facts: bool = False) -> Tagger:
+        """Load what the first document would otherwise pay for (spaCy, caches, and the
+        case-facts matchers when facts are wanted), so that per-document time budgets
+        measure documents, not start-up."""
         self.tag("Warm up. The child was seen.")
+        if facts:
+            from scr_nlp.facts.extract import warm_up as warm_up_facts
+
+            warm_up_facts()
         return self
 
     @property

@@ -21,7 +21,7 @@ from scr_nlp.batch.records import (
 )
 from scr_nlp.batch.sink import ResultsSink, errors_path
 from scr_nlp.batch.work import WorkContext, done_key, tag_item
-from scr_nlp.errors import UsageError
+from scr_nlp.errors import ResumeRefusedError, UsageError
 
 ENGINES = ("local", "dask")
 
@@ -68,16 +68,25 @@ def run_batch(
     summary = BatchSummary(str(out), total=len(plan.items) + len(problems), warnings=plan.warnings)
     for warning in plan.warnings:
         print(f"scr-nlp: warning: {warning}", file=sys.stderr)
-    run_key = {"model_sha256": tagger.model.content_sha256, "settings": tagger.settings}
+    run_key = {
+        "model_sha256": tagger.model.content_sha256,
+        "settings": tagger.settings,
+        "facts": options.facts,
+    }
     with ResultsSink(Path(out), run_key) as sink:
+        # What is done, and whether this run may add to the output at all, is settled
+        # here, before any document is tagged; a refusal leaves everything as it was.
+        done = sink.check_plan(plan.items)
+        sink.begin()
+        todo = [item for n, item in enumerate(plan.items) if n not in done]
+        summary.skipped = len(done)
         context = WorkContext(
             str(tagger.model.path),
             options.threshold,
             options.max_size_mb,
             options.facts,
-            frozenset(sink.done),
         )
-        bar = _progress_bar(len(plan.items)) if options.progress else None
+        bar = _progress_bar(len(todo)) if options.progress else None
 
         def record_failure(error: ErrorRecord) -> None:
             summary.failed += 1
@@ -86,11 +95,13 @@ def run_batch(
 
         for problem in problems:
             record_failure(problem)
-        for outcome in engine.run(plan.items, tagger, context):
+        for outcome in engine.run(todo, tagger, context):
             if outcome.status is Status.TAGGED:
                 key = done_key(outcome.item, outcome.sha256)
                 if key in sink.done:  # a retried task finishing twice: write it once
                     summary.skipped += 1
+                elif sink.holds(key[0]):  # the file changed after check_plan read it
+                    record_failure(_repeated_doc_id(outcome.item, out))
                 else:
                     sink.write(outcome.record_json, key)
                     sink.succeeded(outcome.item.path, outcome.item.doc_id)
@@ -106,6 +117,15 @@ def run_batch(
         if bar is not None:
             bar.close()
     return summary
+
+
+def _repeated_doc_id(item: BatchItem, out: Path) -> ErrorRecord:
+    error = ResumeRefusedError(
+        f"{item.path}: doc_id {item.doc_id!r} is already in {out} for other content (the "
+        "file changed during the run?); not written twice: remove the old record, or write "
+        "to another --out"
+    )
+    return ErrorRecord(item.path, item.doc_id, str(error), error.exit_code)
 
 
 def _progress_bar(total: int):

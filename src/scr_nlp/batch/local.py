@@ -43,7 +43,7 @@ class LocalEngine:
     def run(self, items: list[BatchItem], tagger, context: WorkContext) -> Iterator[BatchOutcome]:
         if self.workers <= 1 or len(items) <= 1:
             if items:
-                tagger.warm_up()
+                tagger.warm_up(context.facts)
             for item in items:
                 yield self._in_process(item, tagger, context)
             return
@@ -94,7 +94,7 @@ def _worker_main(connection, context: WorkContext, threads: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C
     tagger = Tagger.load(context.model_path, context.threshold)
     tagger.model.classifier.limit_threads(threads)  # the workers share the cores
-    tagger.warm_up()
+    tagger.warm_up(context.facts)
     connection.send(("ready", None))
     while True:
         message = connection.recv()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scr_nlp.batch.records import BatchItem, ErrorRecord
@@ -112,8 +113,10 @@ def read_manifest(path: Path) -> Manifest:
     except OSError as exc:
         raise InputNotFoundError(f"{path}: cannot be read ({exc.strerror})") from None
     text, _ = decode_text(data, path)
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    # strict: a quote left open must not swallow the rows after it into one value
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     manifest = Manifest()
+    row_number, row_line = 1, 1  # the row being read, and the line it starts on
     try:
         columns = [c.strip() for c in (reader.fieldnames or []) if c]
         if "path" not in columns and "doc_id" not in columns:
@@ -121,7 +124,9 @@ def read_manifest(path: Path) -> Manifest:
                 f"{path}: a manifest needs a 'path' or 'doc_id' column; found {columns}"
             )
         first_row: dict[str, int] = {}
+        row_number, row_line = 2, reader.line_num + 1
         for number, row in enumerate(reader, start=2):
+            row_number, row_line = number + 1, reader.line_num + 1
             where = f"{path}: row {number}"
             row = {(k or "").strip(): v or "" for k, v in row.items() if k is not None}
             for column, value in row.items():
@@ -149,7 +154,12 @@ def read_manifest(path: Path) -> Manifest:
             first_row.setdefault(key, number)
             table[key] = entry
     except csv.Error as exc:
-        raise DataError(f"{path}: row {reader.line_num + 1}: not readable as CSV ({exc})") from None
+        reason = (
+            "a quote opened in it is never closed"
+            if "unexpected end of data" in str(exc)
+            else f"not readable as CSV ({exc})"
+        )
+        raise DataError(f"{path}: row {row_number} (line {row_line}): {reason}") from None
     return manifest
 
 
@@ -203,38 +213,71 @@ def plan_items(files: list[Path | str], manifest_path: Path | None, strict: bool
 
 
 def _unique_doc_ids(plan: Plan) -> None:
-    """Two files must not share a doc_id: results would double-count. Files whose names
-    collide get their path (relative to the folder they share) as doc_id instead."""
+    """Two files must not share a doc_id: results would double-count and ``aggregate``
+    refuses them. Files whose doc_ids collide get their path instead, relative to the
+    folder they share, without the extension unless it alone tells them apart
+    (``s-001.txt`` / ``s-001.md``). Paths are made absolute first, so the ids are the same
+    however the inputs are spelled or wherever the run starts (resume keeps working);
+    files that do not collide keep their doc_id."""
     counts = Counter(item.doc_id for item in plan.items)
-    clashes = {doc_id for doc_id, n in counts.items() if n > 1}
+    clashes = sorted(doc_id for doc_id, n in counts.items() if n > 1)
     if not clashes:
         return
-    for doc_id in sorted(clashes):
-        members = [i for i in plan.items if i.doc_id == doc_id]
+    groups: dict[str, list[int]] = {}
+    for n, item in enumerate(plan.items):
+        if counts[item.doc_id] > 1:
+            groups.setdefault(item.doc_id, []).append(n)
+    new_ids: dict[int, str] = {}
+    for doc_id in clashes:
+        members = groups[doc_id]
+        derived = _path_ids([plan.items[n].path for n in members])
+        new_ids.update(zip(members, derived, strict=True))
+        shown = ", ".join(repr(d) for d in derived[:3]) + (" ..." if len(derived) > 3 else "")
         plan.warnings.append(
-            f"{len(members)} files share doc_id {doc_id!r} ({', '.join(i.path for i in members[:3])}); "
-            "each is given its path as doc_id"
+            f"{len(members)} files share doc_id {doc_id!r} "
+            f"({', '.join(plan.items[n].path for n in members[:3])}); "
+            f"each is given its path as doc_id: {shown}"
         )
-    paths = [Path(i.path) for i in plan.items if i.doc_id in clashes]
-    common = Path(*_common_parts(paths)) if paths else Path()
-    plan.items[:] = [
-        BatchItem(
-            item.path,
-            str(Path(item.path).with_suffix("").relative_to(common))
-            if item.doc_id in clashes
-            else item.doc_id,
-            item.meta,
-            item.meta_sources,
-        )
-        for item in plan.items
+    items = [replace(item, doc_id=new_ids.get(n, item.doc_id)) for n, item in enumerate(plan.items)]
+    # A derived id can still meet another file's own doc_id: those take their full location.
+    counts = Counter(item.doc_id for item in items)
+    items = [
+        replace(item, doc_id="/".join(_location(item.path)).replace("//", "/", 1))
+        if n in new_ids and counts[item.doc_id] > 1
+        else item
+        for n, item in enumerate(items)
     ]
+    repeated = [d for d, n in Counter(item.doc_id for item in items).items() if n > 1]
+    if repeated:
+        raise DataError(
+            f"cannot give the inputs distinct doc_ids: {repeated[0]!r} is used twice "
+            "(check the manifest's doc_id column)"
+        )
+    plan.items[:] = items
 
 
-def _common_parts(paths: list[Path]) -> tuple[str, ...]:
-    parts = [p.parent.parts for p in paths]
-    common: list[str] = []
-    for group in zip(*parts, strict=False):
+def _location(path: str) -> tuple[str, ...]:
+    """An input's absolute location as parts: the same however the path was spelled."""
+    from scr_nlp.reading import is_url
+
+    if is_url(path):
+        scheme, rest = path.split("://", 1)
+        return (f"{scheme}:/", *(p for p in rest.split("/") if p))
+    return Path(os.path.abspath(path)).parts
+
+
+def _path_ids(paths: list[str]) -> list[str]:
+    """Distinct ids for files that collide: each one's path below the folder they share."""
+    locations = [_location(p) for p in paths]
+    common = 0
+    for group in zip(*(loc[:-1] for loc in locations), strict=False):
         if len(set(group)) != 1:
             break
-        common.append(group[0])
-    return tuple(common)
+        common += 1
+    relative = [loc[common:] for loc in locations]
+    plain = ["/".join((*rel[:-1], Path(rel[-1]).stem or rel[-1])) for rel in relative]
+    counts = Counter(plain)
+    return [
+        short if counts[short] == 1 else "/".join(rel)
+        for short, rel in zip(plain, relative, strict=True)
+    ]

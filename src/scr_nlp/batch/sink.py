@@ -2,14 +2,20 @@
 
 Guarantees (the README's RELIABILITY section):
 - one run at a time writes an output: an exclusive lock, else ``OutputLockedError``;
+- ``--out`` must be a regular file (or not exist): a device or pipe is never read;
 - an existing output is only ever appended to, and only when every line is a results
-  record made with the same model (content hash) and settings; a torn last line (a
-  killed write) is the one thing repaired; anything else is refused, nothing deleted;
-- a document is done when a record with its doc_id, path and sha256 is present;
+  record made with the same model (content hash), settings and facts setting; a torn
+  last line (a killed write) is the one thing repaired, and a complete last record
+  that only lacks its newline gets it; anything else is refused, nothing deleted;
+- each doc_id appears once: a document is done when a record with its doc_id and
+  sha256 (or its path and sha256) is present; an input whose doc_id is there with
+  other content, or whose metadata differ from the done record's, refuses the run
+  before anything is written (``check_plan``);
 - each record is written whole, flushed and fsynced; a failed write (disk full) is cut
   back so no half record remains;
-- the errors file is rewritten atomically with one line per failing document and the
-  number of attempts so far; documents that succeed later leave it.
+- the errors file holds this run's failures only: it is rewritten atomically with one
+  line per failing document and the number of attempts so far (counted across runs),
+  and removed when nothing failed.
 """
 
 from __future__ import annotations
@@ -17,10 +23,12 @@ from __future__ import annotations
 import errno
 import json
 import os
+import stat
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from scr_nlp.batch.records import ErrorRecord
+from scr_nlp.batch.records import BatchItem, ErrorRecord
 from scr_nlp.errors import (
     DiskFullError,
     OutputLockedError,
@@ -45,28 +53,94 @@ def _os_error(out: Path, exc: OSError) -> Exception:
     return OutputNotWritableError(f"{out}: cannot be written ({exc.strerror or exc})")
 
 
+@dataclass(frozen=True)
+class _Written:
+    """What the resume checks need of a record already in the output."""
+
+    line: int
+    doc_id: str
+    path: str
+    sha256: str
+    meta: dict
+
+
+def _same_file(path: str) -> str:
+    """A record's path, comparable however it was spelled (relative or absolute)."""
+    from scr_nlp.reading import is_url
+
+    return path if is_url(path) else os.path.abspath(path)
+
+
+def _hash_one(path: str) -> str | None:
+    import hashlib
+
+    from scr_nlp.reading import is_url
+
+    try:
+        if is_url(path):
+            import fsspec
+
+            with fsspec.open(path, "rb") as handle:
+                data = handle.read()
+            return hashlib.sha256(data).hexdigest()
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a device or pipe: opening or reading it here might never end
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except Exception:  # noqa: BLE001 - unreadable now: tagging it reports why
+        return None
+
+
+def _hashes(paths: list[str]) -> list[str | None]:
+    """The sha256 of each file's bytes (what records carry), a few files at a time."""
+    if len(paths) < 2:
+        return [_hash_one(p) for p in paths]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(8, len(paths))) as pool:
+        return list(pool.map(_hash_one, paths))
+
+
 class ResultsSink:
-    """Use as a context manager: ``with ResultsSink(out, run_key) as sink: sink.write(...)``."""
+    """Use as a context manager: ``with ResultsSink(out, run_key) as sink: sink.write(...)``.
+
+    Opening locks and reads the output but changes nothing; ``check_plan`` may still
+    refuse the run; ``begin`` (called by the first write, or by the driver) repairs the
+    last line and starts this run's errors file."""
 
     def __init__(self, out: Path, run_key: dict):
         self.out = Path(out)
-        self.run_key = run_key  # {"model_sha256": ..., "settings": {...}}
+        # {"model_sha256": ..., "settings": {...}} and optionally "facts": bool
+        self.run_key = run_key
         self.done: set[tuple[str, str, str]] = set()
         self.repaired = False
+        self._written: dict[str, list[_Written]] = {}  # by doc_id as written
         self._handle = None
+        self._lines = 0  # records in the output
+        # ("cut", offset, line): a torn last line; ("newline", -1, line): a whole one
+        self._repair: tuple[str, int, int] | None = None
+        self._begun = False
+        self._previous_errors: dict[tuple[str, str | None], ErrorRecord] = {}
         self._errors: dict[tuple[str, str | None], ErrorRecord] = {}
 
     # -- opening, locking and checking what is there
     def __enter__(self) -> ResultsSink:
         import fcntl
 
-        if self.out.is_dir():
-            raise OutputNotWritableError(f"{self.out}: is a directory; give a file name for --out")
+        self._refuse_non_regular(self.out)
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self.out.open("a+b")
         except OSError as exc:
             raise _os_error(self.out, exc) from None
+        try:  # it may have been swapped for a device between the check and the open
+            self._refuse_non_regular(self.out, os.fstat(self._handle.fileno()))
+        except BaseException:
+            self._handle.close()
+            raise
         try:
             fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -77,11 +151,30 @@ class ResultsSink:
             ) from None
         try:
             self._scan()
-            self._errors = self._read_errors()
+            self._previous_errors = self._read_errors()
         except BaseException:
             self._handle.close()
             raise
         return self
+
+    @staticmethod
+    def _refuse_non_regular(out: Path, status: os.stat_result | None = None) -> None:
+        """A device or pipe as --out would be read without end (/dev/zero) or never hold
+        the records: refuse it before reading anything."""
+        if status is None:
+            try:
+                status = out.stat()
+            except FileNotFoundError:
+                return
+            except OSError as exc:
+                raise _os_error(out, exc) from None
+        if stat.S_ISDIR(status.st_mode):
+            raise OutputNotWritableError(f"{out}: is a directory; give a file name for --out")
+        if not stat.S_ISREG(status.st_mode):
+            raise OutputNotWritableError(
+                f"{out}: is not a regular file (a device, pipe or socket); "
+                "give a file name for --out"
+            )
 
     def __exit__(self, *exc_info) -> None:
         if self._handle is not None:
@@ -94,23 +187,38 @@ class ResultsSink:
         if not data:
             return
         lines = data.split(b"\n")
-        torn = lines.pop()  # after the last newline: empty unless a write was cut short
-        good_bytes = len(data) - len(torn)
+        last = lines.pop()  # after the last newline: empty unless a write was cut short
+        if last:
+            try:
+                json.loads(last)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                # A killed write: it is never data, and the next run cuts it off.
+                self._repair = ("cut", len(data) - len(last), len(lines) + 1)
+            else:
+                # Whole JSON with only its newline missing (an editor, a script): a
+                # record like any other, kept; its newline is added before appending.
+                lines.append(last)
+                self._repair = ("newline", -1, len(lines))
         for number, line in enumerate(lines, start=1):
-            record = self._parse(line, number, last=False)
+            record = self._parse(line, number)
             self._check_run(record, number)
-            self.done.add((record["doc_id"], record["path"], record["sha256"]))
-        if torn:
-            # Only a line without its newline can be a killed write; it is never data.
-            handle.truncate(good_bytes)
-            self.repaired = True
-            print(
-                f"scr-nlp: repaired {self.out}: removed a partly written last line "
-                f"(line {len(lines) + 1})",
-                file=sys.stderr,
-            )
+            self._add(record, number)
 
-    def _parse(self, line: bytes, number: int, last: bool) -> dict:
+    def _add(self, record: dict, number: int) -> None:
+        self._lines = number
+        self.done.add((record["doc_id"], record["path"], record["sha256"]))
+        meta = record.get("meta")
+        self._written.setdefault(record["doc_id"], []).append(
+            _Written(
+                number,
+                record["doc_id"],
+                record["path"],
+                record["sha256"],
+                meta if isinstance(meta, dict) else {},
+            )
+        )
+
+    def _parse(self, line: bytes, number: int) -> dict:
         try:
             record = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError):
@@ -129,19 +237,92 @@ class ResultsSink:
             "model_sha256": model.get("sha256"),
             "settings": record.get("settings") or {},
         }
-        if found != self.run_key:
+        expected = {k: self.run_key.get(k) for k in ("model_sha256", "settings")}
+        if found != expected:
             raise ResumeRefusedError(
                 f"{self.out}: line {number} was made with model {model.get('name')} "
                 f"({str(model.get('sha256'))[:12]}) and settings {found['settings']}, this run uses "
                 f"{str(self.run_key['model_sha256'])[:12]} and {self.run_key['settings']}; "
                 "write to another --out to keep both"
             )
+        if "facts" in self.run_key and ("facts" in record) != self.run_key["facts"]:
+            made, now = ("with", "--no-facts") if "facts" in record else ("without", "--facts")
+            raise ResumeRefusedError(
+                f"{self.out}: line {number} was made {made} the facts read from the text and "
+                f"this run uses {now}; mixed records cannot be compared: use the same setting, "
+                "or write to another --out"
+            )
+
+    # -- what this run's inputs mean for the records already there
+    def check_plan(self, items: list[BatchItem]) -> set[int]:
+        """The indexes of ``items`` already done. Refuses the run (``ResumeRefusedError``,
+        nothing changed) when an input's doc_id is in the output for other content (a
+        second record would repeat the doc_id), or when a done record's metadata differ
+        from the manifest's now (it would silently keep the old ones)."""
+        from scr_nlp.records import printable
+
+        if not self._written:
+            return set()
+        by_path: dict[tuple[str, str], _Written] = {}
+        for entries in self._written.values():
+            for entry in entries:
+                by_path.setdefault((_same_file(entry.path), entry.sha256), entry)
+        paths = {p for p, _ in by_path}
+        wanted = [
+            n
+            for n, item in enumerate(items)
+            if printable(item.doc_id)[0] in self._written
+            or _same_file(printable(item.path)[0]) in paths
+        ]
+        hashes = _hashes([items[n].path for n in wanted])
+        done: set[int] = set()
+        conflicts: list[str] = []
+        for n, sha256 in zip(wanted, hashes, strict=True):
+            if sha256 is None:
+                continue  # unreadable: tagging it will fail and say why
+            item = items[n]
+            doc_id, path = printable(item.doc_id)[0], printable(item.path)[0]
+            entries = self._written.get(doc_id, [])
+            match = next((e for e in entries if e.sha256 == sha256), None)
+            if match is None and entries:
+                other = entries[0]
+                conflicts.append(
+                    f"{self.out}: line {other.line} already holds doc_id {doc_id!r} for "
+                    f"{other.path}, with other content than {path} has now; a doc_id may "
+                    "appear once: remove that line to tag the file again, or write to "
+                    "another --out"
+                )
+                continue
+            match = match or by_path.get((_same_file(path), sha256))
+            if match is None:
+                continue
+            meta = json.loads(json.dumps(item.meta, ensure_ascii=False))
+            if meta != match.meta:
+                changed = sorted(
+                    k for k in meta.keys() | match.meta.keys() if meta.get(k) != match.meta.get(k)
+                )
+                conflicts.append(
+                    f"{self.out}: line {match.line} ({match.doc_id!r}) was written with other "
+                    f"metadata than this run's manifest gives it ({', '.join(changed)}), and "
+                    "records already written are never changed: use the same --manifest, "
+                    "write to another --out, or remove the old records to tag them again"
+                )
+                continue
+            done.add(n)
+        if conflicts:
+            more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
+            raise ResumeRefusedError(conflicts[0] + more)
+        return done
+
+    def holds(self, doc_id: str) -> bool:
+        """Whether a record with this doc_id (as written) is in the output."""
+        return doc_id in self._written
 
     def _read_errors(self) -> dict[tuple[str, str | None], ErrorRecord]:
         from scr_nlp.jsonl import iter_json_lines
 
         path = errors_path(self.out)
-        if not path.exists():
+        if not path.is_file():
             return {}
         out = {}
         for _, record in iter_json_lines(path):
@@ -151,7 +332,35 @@ class ResultsSink:
         return out
 
     # -- writing
+    def begin(self) -> None:
+        """Start writing: repair the last line, and start this run's errors file (the
+        last run's failures only count attempts). Called once, before the first write."""
+        if self._begun:
+            return
+        self._begun = True
+        handle = self._handle
+        if self._repair is not None:
+            kind, offset, line = self._repair
+            try:
+                if kind == "cut":
+                    handle.truncate(offset)
+                else:
+                    handle.write(b"\n")
+                    handle.flush()
+                os.fsync(handle.fileno())
+            except OSError as exc:
+                raise _os_error(self.out, exc) from None
+            self.repaired = True
+            message = (
+                f"removed a partly written last line (line {line})"
+                if kind == "cut"
+                else f"added the missing newline at the end of its last record (line {line})"
+            )
+            print(f"scr-nlp: repaired {self.out}: {message}", file=sys.stderr)
+        self._flush_errors()
+
     def write(self, record_json: str, key: tuple[str, str, str]) -> None:
+        self.begin()
         handle = self._handle
         before = handle.tell()
         try:
@@ -162,23 +371,32 @@ class ResultsSink:
             handle.truncate(before)  # no half record stays behind
             raise _os_error(self.out, exc) from None
         self.done.add(key)
+        doc_id, path, sha256 = key
+        self._lines += 1
+        self._written.setdefault(doc_id, []).append(_Written(self._lines, doc_id, path, sha256, {}))
 
     def succeeded(self, path: str, doc_id: str) -> None:
         if self._errors.pop((path, doc_id), None) is not None:
             self._flush_errors()
 
     def failed(self, error: ErrorRecord) -> ErrorRecord:
-        previous = self._errors.get((error.path, error.doc_id))
+        self.begin()
+        key = (error.path, error.doc_id)
+        previous = self._errors.get(key) or self._previous_errors.get(key)
         attempts = previous.attempts + 1 if previous else 1
         counted = ErrorRecord(error.path, error.doc_id, error.error, error.exit_code, attempts)
-        self._errors[(error.path, error.doc_id)] = counted
+        self._errors[key] = counted
         self._flush_errors()
         return counted
 
     def _flush_errors(self) -> None:
         path = errors_path(self.out)
         if not self._errors:
-            path.unlink(missing_ok=True)
+            if path.is_file() or path.is_symlink():
+                try:
+                    path.unlink()
+                except OSError as exc:
+                    raise _os_error(path, exc) from None
             return
         tmp = path.with_name(path.name + ".tmp")
         try:

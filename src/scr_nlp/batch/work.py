@@ -17,7 +17,9 @@ class WorkContext:
     threshold: float | None
     max_size_mb: float
     facts: bool
-    done: frozenset = frozenset()  # (doc_id, path, sha256) already in the output
+    # (doc_id, path, sha256) to skip; run_batch settles what is done before the work
+    # starts (ResultsSink.check_plan) and sends only the rest, so it passes none
+    done: frozenset = frozenset()
 
 
 def done_key(item: BatchItem, sha256: str) -> tuple[str, str, str]:

@@ -13,7 +13,7 @@ import html
 import json
 import textwrap
 
-from scr_nlp.aggregate import AggregateResult, CohortResult, ThemeCount
+from scr_nlp.aggregate import AggregateResult, CohortResult, ThemeCount, whole_percent
 from scr_nlp.taxonomy import THEMES
 
 SMALL_OPACITY = 0.3
@@ -25,6 +25,12 @@ _STATIC = {"fixedrange": True}
 def _wrapped(name: str, width: int) -> str:
     """A theme name on short lines (our own strings: safe to join with <br>)."""
     return "<br>".join(textwrap.wrap(name, width))
+
+
+def _numbers(c: ThemeCount) -> str:
+    """The hover's numbers (``45%, 95% interval 21–72%``), rounded as every table rounds
+    them: in Python, from the counts (plotly's own formatting rounds differently)."""
+    return f"{whole_percent(c.count, c.documents)}, 95% interval {c.ci_low:.0f}–{c.ci_high:.0f}%"
 
 
 def _whiskers(counts: list[ThemeCount]) -> dict:
@@ -76,12 +82,11 @@ def overall_figure(result: AggregateResult) -> dict:
             marker={"color": [t.colour for t in THEMES]},
             error_x=_whiskers(counts),
             customdata=[
-                [t.id, t.name, c.count, c.documents, c.ci_low, c.ci_high]
+                [t.id, t.name, c.count, c.documents, c.ci_low, c.ci_high, _numbers(c)]
                 for t, c in zip(THEMES, counts, strict=True)
             ],
             hovertemplate="%{customdata[1]}: %{customdata[2]} of %{customdata[3]} documents "
-            "tagged (%{x:.0f}%, 95% interval %{customdata[4]:.0f}–%{customdata[5]:.0f}%)"
-            "<br>Click to see the evidence<extra></extra>",
+            "tagged (%{customdata[6]})<br>Click to see the evidence<extra></extra>",
         )
     )
     corrected = [
@@ -103,10 +108,18 @@ def overall_figure(result: AggregateResult) -> dict:
                     ],
                 },
                 customdata=[
-                    [t.id, t.name, c.corrected_low, c.corrected_high] for _, t, c in corrected
+                    [
+                        t.id,
+                        t.name,
+                        c.corrected_low,
+                        c.corrected_high,
+                        f"{c.corrected:.0f}% (95% interval "
+                        f"{c.corrected_low:.0f}–{c.corrected_high:.0f}%)",
+                    ]
+                    for _, t, c in corrected
                 ],
-                hovertemplate="%{customdata[1]}: corrected estimate %{x:.0f}% "
-                "(95% interval %{customdata[2]:.0f}–%{customdata[3]:.0f}%)<extra></extra>",
+                hovertemplate="%{customdata[1]}: corrected estimate %{customdata[4]}"
+                "<extra></extra>",
             )
         )
     fig.update_layout(
@@ -168,12 +181,12 @@ def cohort_figure(result: AggregateResult, field_index: int) -> dict:
                         tc.documents,
                         tc.ci_low,
                         tc.ci_high,
+                        _numbers(tc),
                     ]
                     for c, tc in zip(cohorts, counts, strict=True)
                 ],
                 hovertemplate=f"{t.name}<br>%{{y}}: %{{customdata[3]}} of "
-                "%{customdata[4]} documents (%{x:.0f}%, 95% interval "
-                "%{customdata[5]:.0f}–%{customdata[6]:.0f}%)<extra></extra>",
+                "%{customdata[4]} documents (%{customdata[7]})<extra></extra>",
             ),
             row=1,
             col=col,

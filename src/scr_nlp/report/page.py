@@ -4,20 +4,24 @@ escaped, and report.js builds the interactive parts from it as DOM text, never a
 
 from __future__ import annotations
 
+import errno
 import html
 import json
+import os
+import tempfile
 from importlib.resources import files
 from pathlib import Path
 
 from scr_nlp.aggregate import (
-    MIN_INFORMATIVENESS,
     AggregateResult,
     ThemeCount,
     aggregate,
     cohort_value,
     model_meta_for,
+    overall,
+    whole_percent,
 )
-from scr_nlp.errors import UsageError
+from scr_nlp.errors import DiskFullError, OutputNotWritableError, UsageError
 from scr_nlp.models.metrics import REAL_MIN_DOCUMENTS, REAL_MIN_SUPPORT, macro_over_supported
 from scr_nlp.report import figures
 from scr_nlp.results import read_results
@@ -32,6 +36,8 @@ _SOURCES = (
     ("extracted", "Read from the text"),
     ("missing", "Unknown"),
 )
+# Cohort fields drawn when --by is not given, each only where the results have it.
+DEFAULT_FIELDS = ("year_band", "region")
 
 
 def esc(value) -> str:
@@ -59,8 +65,13 @@ def _number(value) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def accuracy_text(meta: dict, override: bool) -> str:
+def accuracy_text(meta: dict, override: bool, mixed: bool = False) -> str:
     """The model's measured accuracy on real text, or why it is not known."""
+    if mixed:
+        return (
+            "Accuracy not known for these results as a whole: they were made by more than one "
+            "model or with different settings."
+        )
     if override:
         return "Accuracy not known for these results: they were tagged with a threshold override."
     if not meta:
@@ -93,25 +104,18 @@ def _real_macro(block: dict | None, min_support: int) -> float | None:
     return _number(block.get("macro_f1"))
 
 
-def correction_gap(result: AggregateResult, theme_id: str, meta: dict, override: bool) -> str:
-    """Why a theme has no corrected estimate."""
-    if override:
-        return "a threshold override was used when tagging, so the model’s error rates do not apply"
-    if not meta:
-        return "the model is not installed here (or has changed), so its error rates are unknown"
-    if theme_id not in result.error_rates:
-        return "the model has no measured error rates"
-    rates = result.error_rates[theme_id]
-    if rates["sensitivity"] + rates["specificity"] - 1 < MIN_INFORMATIVENESS:
-        return "the model’s measured error rates are too weak to correct with"
-    return (
-        "the tagged share is beyond what the model’s measured error rates allow, so they were "
-        f"measured on documents unlike these ({rates['source']})"
-    )
+def correction_gap(result: AggregateResult, tc: ThemeCount, theme_id: str) -> str:
+    """Why a share has no corrected estimate, in words."""
+    reason = tc.no_correction or "no_theme_rates"
+    text = result.correction_reasons.get(reason, reason)
+    rates = result.error_rates.get(theme_id)
+    if reason == "beyond_error_rates" and rates:
+        text += f" (the rates were measured on {rates['source']})"
+    return text
 
 
 def _percent(tc: ThemeCount) -> str:
-    return f"{tc.count} of {tc.documents} ({tc.percent:.0f}%)"
+    return f"{tc.count} of {tc.documents} ({whole_percent(tc.count, tc.documents)})"
 
 
 def _interval(low: float, high: float) -> str:
@@ -133,26 +137,46 @@ def _evidence_button(
     return f'<button type="button" class="num" {attrs}>{esc(text)}</button>'
 
 
-def _header(records, source: Path, meta: dict, override: bool, sections: str) -> str:
-    model = records[0].model or {}
+def _model_line(model: dict) -> str:
     sha = str(model.get("sha256") or "unknown")[:12]
+    return (
+        f"<b>{esc(model.get('name'))}</b> ({esc(model.get('type'))} {esc(model.get('version'))},\n"
+        f"sha256 <code>{esc(sha)}</code>)"
+    )
+
+
+def _header(
+    records, result: AggregateResult, source: Path, meta: dict, override: bool, sections: str
+) -> str:
+    models = result.models
+    if len(models) > 1:
+        # Settings named only where they tell the runs apart.
+        settings = len({json.dumps(m["settings"], sort_keys=True) for m in models}) > 1
+        names = "; ".join(
+            f"{_model_line(m)}, {m['documents']} documents"
+            + (f", settings {esc(json.dumps(m['settings'], sort_keys=True))}" if settings else "")
+            for m in models
+        )
+        made_by = f"Models {names}."
+    else:
+        made_by = f"Model {_model_line(models[0] if models else {})}."
+    accuracy = accuracy_text(meta, override, mixed=len(models) > 1)
     return f"""<header>
 <h1>Recurring practice failings in {len(records)} case review documents</h1>
-<p class="model">Model <b>{esc(model.get("name"))}</b> ({esc(model.get("type"))} {esc(model.get("version"))},
-sha256 <code>{esc(sha)}</code>). {esc(accuracy_text(meta, override))}</p>
+<p class="model">{made_by} {esc(accuracy)}</p>
 <p>{esc(CORRECTED_MEANING)}</p>
 <p class="source">From {esc(source.name)}, made offline by scr-nlp. Every number and bar opens its evidence.</p>
 <nav aria-label="Sections">{sections}</nav>
 </header>"""
 
 
-def _overall(result: AggregateResult, meta: dict, override: bool) -> str:
+def _overall(result: AggregateResult, no_fields: str = "") -> str:
     reasons: list[str] = []
     rows = []
     for t in THEMES:
         tc = result.overall[t.id]
         if tc.corrected is None:
-            reason = correction_gap(result, t.id, meta, override)
+            reason = correction_gap(result, tc, t.id)
             if reason not in reasons:
                 reasons.append(reason)
             mark = "*" * (reasons.index(reason) + 1)
@@ -181,7 +205,7 @@ def _overall(result: AggregateResult, meta: dict, override: bool) -> str:
 <th scope="col">Corrected estimate</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
 <div class="chart" id="chart-overall" role="img"
  aria-label="Bar chart: share of documents tagged with each failing, with 95% intervals. The table beside it gives the same numbers."></div>
-</div>{notes}</section>"""
+</div>{notes}{no_fields}</section>"""
 
 
 def _cohort_section(result: AggregateResult, index: int) -> str:
@@ -308,18 +332,37 @@ def _asset(name: str) -> str:
     return files("scr_nlp.report").joinpath(name).read_text(encoding="utf-8")
 
 
-def build_report(results_path: Path, by: list[str]) -> str:
-    from plotly.offline import get_plotlyjs
-
+def report_fields(records, by: list[str] | None) -> list[str]:
+    """The cohort fields to draw: those given (each once), or by default each of
+    ``DEFAULT_FIELDS`` that some record has a value for (possibly none)."""
+    if by is None:
+        return [
+            f for f in DEFAULT_FIELDS if any(cohort_value(r, f)[0] is not None for r in records)
+        ]
     by = list(dict.fromkeys(by))
     if not by:
         raise UsageError("give at least one --by field, e.g. --by year_band")
+    return by
+
+
+def build_report(results_path: Path, by: list[str] | None = None) -> str:
+    """The report page for a results file; ``by`` None draws the default fields the
+    results have (none: overall figures only, and the page says so)."""
+    from plotly.offline import get_plotlyjs
+
     results_path = Path(results_path)
     records = list(read_results(results_path))
+    by = report_fields(records, by)
     meta = model_meta_for(records)
     override = any((r.settings or {}).get("threshold") is not None for r in records)
     results = {f: aggregate(records, [f], model_meta=meta) for f in by}
-    first = results[by[0]]
+    first = overall(records, model_meta=meta)
+    no_fields = ""
+    if not by:
+        no_fields = (
+            '<p class="note">No cohort charts: these results have none of the default cohort '
+            f"fields ({esc(', '.join(DEFAULT_FIELDS))}); give --by FIELD to draw some.</p>"
+        )
     data = {
         "themes": [{"id": t.id, "name": t.name, "colour": t.colour} for t in THEMES],
         "fields": [field_label(f) for f in by],
@@ -345,7 +388,7 @@ def build_report(results_path: Path, by: list[str]) -> str:
     nav = " · ".join(f'<a href="#{key}">{esc(text)}</a>' for key, text in links)
     body = "".join(
         [
-            _overall(first, meta, override),
+            _overall(first, no_fields),
             *(_cohort_section(results[f], i) for i, f in enumerate(by)),
             _together(first),
             _documents_section(results, by),
@@ -356,7 +399,7 @@ def build_report(results_path: Path, by: list[str]) -> str:
 <title>Practice failings in {len(records)} documents: {esc(results_path.name)}</title>
 <style>{_asset("report.css")}</style></head>
 <body><a class="skip" href="#documents">Skip to the documents</a>
-{_header(records, results_path, meta, override, nav)}
+{_header(records, first, results_path, meta, override, nav)}
 <main>{body}</main>
 <script type="application/json" id="report-data">{payload}</script>
 <script>{get_plotlyjs()}</script>
@@ -364,10 +407,70 @@ def build_report(results_path: Path, by: list[str]) -> str:
 """
 
 
-def write_report(results_path: Path, out: Path, by: list[str]) -> Path:
+def check_report_out(out: Path, results_path: Path) -> Path:
+    """The file the report will replace: ``out``, or where it leads if it is a symbolic
+    link (renaming onto the link would replace the link, not its file). Refused before
+    any work: a directory, a missing folder, something other than a regular file (a
+    device, a pipe), or the results file itself."""
+    out, results_path = Path(out), Path(results_path)
+    target = Path(os.path.realpath(out))
+    if target.is_dir():
+        raise OutputNotWritableError(f"{out}: is a directory; give a file name for --out")
+    parent = target.parent
+    if not parent.is_dir():
+        what = "is not a folder" if parent.exists() else "does not exist"
+        raise OutputNotWritableError(f"{out}: cannot be written ({parent} {what})")
+    if target.exists() and not target.is_file():
+        raise OutputNotWritableError(f"{out}: is not a regular file; give a file name for --out")
+    if target.exists() and results_path.exists() and os.path.samefile(target, results_path):
+        raise OutputNotWritableError(
+            f"{out}: is the results file being read; give another --out for the report"
+        )
+    return target
+
+
+def write_report(results_path: Path, out: Path, by: list[str] | None = None) -> Path:
+    """Build the report and write it to ``out`` whole (a temporary file next to it,
+    renamed into place). A bad ``out`` is refused before the results are read, and no
+    temporary file is left behind on any failure."""
     out = Path(out)
-    text = build_report(Path(results_path), by)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
+    target = check_report_out(out, results_path)
+    try:
+        handle, tmp_name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise _output_error(out, exc) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            text = build_report(Path(results_path), by)
+            try:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+            except OSError as exc:
+                raise _output_error(out, exc) from None
+        try:
+            os.chmod(tmp, _new_file_mode(target))
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise _output_error(out, exc) from None
+    finally:
+        tmp.unlink(missing_ok=True)
     return out
+
+
+def _new_file_mode(out: Path) -> int:
+    """The mode ``out`` has, or a new file's (mkstemp makes its file private)."""
+    if out.exists():
+        return out.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _output_error(out: Path, exc: OSError) -> Exception:
+    if exc.errno == errno.ENOSPC:
+        return DiskFullError(f"{out}: no space left on the device; nothing was written")
+    return OutputNotWritableError(f"{out}: cannot be written ({exc.strerror or exc})")
