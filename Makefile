@@ -54,6 +54,7 @@ bench: install
 
 corpus: install
 	$(BIN)/python corpus/tools/build.py
+	$(BIN)/python corpus/tools/build_lexicon.py
 	$(BIN)/scr-nlp corpus validate
 	$(BIN)/scr-nlp corpus stats
 

@@ -134,3 +134,16 @@ def test_numbers_that_name_people_are_not_footnote_marks():
     assert _bodies(clean(text)) == [
         "Sibling1 was three and Sibling2 was seven. The procedures were not followed."
     ]
+
+
+def test_words_broken_at_a_line_end_are_joined_or_keep_their_hyphen_as_review_prose_spells_them():
+    text = (
+        "The mother told the mid-\nwife that her part-\nner had moved in. The child was four-\n"
+        "teen when the decision-\nmaking panel met, and the twenty-\nfour hour follow-\nup visit "
+        "never happened.\n"
+    )
+    assert _bodies(clean(text)) == [
+        "The mother told the midwife that her partner had moved in. The child was fourteen "
+        "when the decision-making panel met, and the twenty-four hour follow-up visit never "
+        "happened."
+    ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Unicode's own line and paragraph separators (and NEL) end lines as \n does.
 _LINE = re.compile(r"([^\r\n\f\x85\u2028\u2029]*)(\r\n|\r|\n|\f|\x85|\u2028|\u2029|$)")
@@ -525,11 +526,33 @@ def _is_paragraph_break(prev: _Line | None, line: _Line, wrap_width: int) -> boo
 
 
 def _keep_hyphen(left: str, right: str, vocabulary: set[str]) -> bool:
-    if left + right in vocabulary:
+    """Whether ``left-`` at a line end and ``right`` on the next line form a hyphenated word.
+    The document's own spelling decides first, then the lexicon of review prose, then
+    number words ("twenty-four"), then a list of prefixes that usually keep their hyphen."""
+    joined, hyphenated = left + right, f"{left}-{right}"
+    if joined in vocabulary:
         return False
-    if f"{left}-{right}" in vocabulary:
+    if hyphenated in vocabulary:
+        return True
+    lexicon = _lexicon()
+    if hyphenated in lexicon or joined in lexicon:
+        return joined not in lexicon
+    if left in _TENS and right in _UNITS:
         return True
     return left in _HYPHEN_PREFIXES
+
+
+_TENS = frozenset(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
+_UNITS = frozenset(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> frozenset[str]:
+    """Words of the corpus's train split (corpus/tools/build_lexicon.py writes the file)."""
+    from importlib.resources import files
+
+    text = files("scr_nlp").joinpath("lexicon.txt").read_text(encoding="utf-8")
+    return frozenset(text.split())
 
 
 def _add_line_text(

@@ -38,3 +38,18 @@ def test_a_usage_error_exits_2():
     )
     assert done.returncode == 2
     assert "usage" in done.stderr
+
+
+def test_the_lexicon_is_built_from_the_corpus_train_split(tmp_path):
+    out = tmp_path / "lexicon.txt"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "corpus/tools/build_lexicon.py"),
+            str(ROOT / "corpus/scr_corpus.jsonl"),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    assert out.read_text() == (ROOT / "src/scr_nlp/lexicon.txt").read_text()

@@ -98,9 +98,45 @@ def model_card(meta: dict) -> str:
         "fathers_overlooked and home_education_concealment are measured on team-written text only.",
         "",
         "## Reproduce",
-        f"`scr-nlp train --type {meta['type']} --seed {meta.get('seed')} --out models/{meta['name']}` "
-        "(with SCR_NLP_PFD_CSV set to include the real-text parts).",
+        f"`{reproduce_command(meta)}`, where CORPUS is the corpus file with sha256 "
+        f"`{data.get('sha256', 'unknown')}` (the shipped models' is built by `make models`)"
+        + (
+            ", with SCR_NLP_PFD_CSV set to the real reports the labels were made on."
+            if data.get("real_train_reports")
+            else "."
+        ),
         "",
         f"Library versions: {', '.join(f'{k} {v}' for k, v in meta.get('versions', {}).items())}.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def reproduce_command(meta: dict) -> str:
+    """The `scr-nlp train` command that rebuilds this model: every setting that differs from
+    its type's default is given with ``--set``."""
+    from dataclasses import MISSING, fields
+
+    from scr_nlp.models.registry import get_model_type
+
+    parts = [f"scr-nlp train --type {meta['type']} --seed {meta.get('seed')} --corpus CORPUS"]
+    config = meta.get("config") or {}
+    try:
+        defaults = {
+            f.name: f.default
+            for f in fields(get_model_type(meta["type"]).load_config_class())
+            if f.default is not MISSING
+        }
+    except Exception:  # noqa: BLE001 - a card must render even for a type this version lacks
+        defaults = {}
+    for key, value in config.items():
+        if key != "seed" and key in defaults and not _same(value, defaults[key]):
+            shown = ",".join(map(str, value)) if isinstance(value, list | tuple) else value
+            parts.append(f"--set {key}={shown}")
+    parts.append(f"--out models/{meta['name']}")
+    return " ".join(parts)
+
+
+def _same(saved, default) -> bool:
+    if isinstance(default, tuple):
+        return list(saved) == list(default)
+    return saved == default
