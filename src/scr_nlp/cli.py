@@ -475,10 +475,12 @@ def models_list(
     def fig(value) -> str:
         return "-" if value is None else f"{value:.3f}"
 
-    _out(f"{'':2}{'name':<24}{'type':<16}{'corpus dev F1':>14}{'real dev F1':>13}")
+    width = max([24, *(len(m["name"]) + 2 for m in models)])  # long names keep their column
+    _out(f"{'':2}{'name':<{width}}{'type':<16}{'corpus dev F1':>14}{'real dev F1':>13}")
     for m in models:
         _out(
-            f"{'*' if m['default'] else ' ':2}{m['name']:<24}{m['type'] + ' ' + m['version']:<16}"
+            f"{'*' if m['default'] else ' ':2}{m['name']:<{width}}"
+            f"{m['type'] + ' ' + m['version']:<16}"
             f"{fig(m['dev_sentence_macro_f1']):>14}{fig(m['real_dev_sentence_macro_f1']):>13}"
         )
 
