@@ -135,6 +135,12 @@ def test_diversity_and_disagreement(models_home, docs, monkeypatch):
     assert "differ by" in items[0].reason
 
 
+def test_disagreement_scores_the_second_model_with_each_sentences_own_neighbours(models_home, docs):
+    # The same model twice must agree exactly: any gap would come from wrong neighbours.
+    items = build_queue([docs], n=50, strategy="disagreement", second_model="tiny")
+    assert len(items) > 3 and all(x.priority == 0 for x in items)
+
+
 def test_kappa_and_alpha_known_answers():
     # 10 items, each annotator says yes 4 times, they agree on 8 (3 yes, 5 no):
     # kappa = (0.8 - 0.52) / (1 - 0.52) = 7/12; alpha = 1 - 0.2 / (2*8*12 / (20*19)) = 0.604167

@@ -94,7 +94,7 @@ def build_queue(
 ) -> list[QueueItem]:
     import numpy as np
 
-    from scr_nlp.models.base import with_neighbours
+    from scr_nlp.models.base import SentenceInput
     from scr_nlp.tagging import Tagger
 
     if strategy not in STRATEGIES:
@@ -126,7 +126,8 @@ def build_queue(
     if not items:
         return []
     a = np.array([[x.scores[t] for t in THEME_IDS] for x in items])
-    b = other.predict_proba(with_neighbours([x.text for x in items]))
+    # Each sentence with its own document's neighbours, as the first model scored it.
+    b = other.predict_proba([SentenceInput(x.text, x.before, x.after) for x in items])
     gap = np.abs(a - b).max(axis=1)
     items = [
         replace(
