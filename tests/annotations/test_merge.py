@@ -120,3 +120,18 @@ def test_near_copies_of_dev_sentences_stay_out_and_near_duplicates_that_disagree
         "agency_absence",
         "none",
     }
+
+
+def test_an_annotation_sets_corpus_passes_validation(tmp_path):
+    from scr_nlp.corpus.validate import validate_corpus
+    from tests.conftest import _doc
+    from tests.models.conftest import TRAIN
+
+    corpus = tmp_path / "corpus.jsonl"
+    docs = [_doc("t1", "train", TRAIN[:7]), _doc("d1", "dev", TRAIN[7:])]
+    corpus.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    assert [p for p in validate_corpus(corpus) if p.level == "error"] == []
+    rows = [("Probation held a record on Mr X and nobody asked for it.", ["agency_absence"])]
+    aset = build_annotation_set([_result(rows)], corpus, tmp_path / "set-0004")
+    problems = validate_corpus(aset.corpus_path)
+    assert [p for p in problems if p.level == "error"] == []

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scr_nlp.annotations.formats import Annotation, ReadResult
+from scr_nlp.corpus.schema import ANNOTATION_GENRE
 from scr_nlp.corpus.io import CorpusDocument, labelled_sentences, load_documents, write_documents
 from scr_nlp.textkeys import NearDuplicateIndex, sentence_key
 from scr_nlp.settings import SEED
@@ -65,7 +66,7 @@ def _sentence_doc(annotation: Annotation, split: str) -> CorpusDocument:
     key = hashlib.sha256(annotation.text.encode()).hexdigest()[:12]
     return CorpusDocument(
         doc_id=f"ann-{key}",
-        genre="annotation",
+        genre=ANNOTATION_GENRE,
         text=annotation.text,
         meta={
             "source": Path(annotation.source).name,

@@ -5,6 +5,9 @@ Shared by validation (in the package) and the corpus tools that build the corpus
 
 from __future__ import annotations
 
+# Sentences imported from annotators (scr-nlp retrain) carry provenance, not case metadata.
+ANNOTATION_GENRE = "annotation"
+
 GENRES = (
     "overview_introduction",
     "overview_chronology",

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scr_nlp.corpus.io import SPLITS, CorpusDocument, corpus_path, iter_documents
-from scr_nlp.corpus.schema import AGE_BANDS, GENRES, OUTCOMES, REGIONS, REVIEW_TYPES, YEAR_RANGE
+from scr_nlp.corpus.schema import (
+    AGE_BANDS,
+    ANNOTATION_GENRE,
+    GENRES,
+    OUTCOMES,
+    REGIONS,
+    REVIEW_TYPES,
+    YEAR_RANGE,
+)
 from scr_nlp.errors import DataError
 from scr_nlp.taxonomy import THEME_IDS
 
@@ -73,28 +81,13 @@ def _check_document(doc: CorpusDocument, where: str, require_split: bool) -> lis
 
     if not doc.text.strip():
         err("text is empty")
-    if doc.genre not in GENRES:
-        err(f"genre {doc.genre!r} is not one of {list(GENRES)}")
     if require_split and doc.split not in SPLITS:
         err(f"split {doc.split!r} is not one of {list(SPLITS)}")
-    meta = doc.meta
-    year = meta.get("year")
-    if not isinstance(year, int) or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-        err(f"meta.year {year!r} is not a year in {YEAR_RANGE[0]}-{YEAR_RANGE[1]}")
-    for key, allowed, nullable in (
-        ("region", REGIONS, False),
-        ("review_type", REVIEW_TYPES, False),
-        ("outcome", OUTCOMES, True),
-        ("child_age_band", AGE_BANDS, True),
-    ):
-        value = meta.get(key)
-        if value is None and nullable:
-            if meta.get("review_type") != "thematic" and doc.genre != "news":
-                err(f"meta.{key} may be null only for thematic reviews and news")
-        elif value not in allowed:
-            err(f"meta.{key} {value!r} is not one of {list(allowed)}")
-    if not isinstance(meta.get("board"), str) or not meta.get("board"):
-        err("meta.board must be a non-empty string")
+    if doc.genre == ANNOTATION_GENRE:  # an annotator's sentence: provenance, not case facts
+        if not doc.meta.get("source"):
+            err("meta.source (the annotation file it came from) is missing")
+    else:
+        _check_metadata(doc, err)
     previous_end = 0
     for span in sorted(doc.spans, key=lambda s: s["start"]):
         start, end, labels = span["start"], span["end"], span["labels"]
@@ -114,6 +107,29 @@ def _check_document(doc: CorpusDocument, where: str, require_split: bool) -> lis
         if doc.text[start].isspace() or doc.text[end - 1].isspace():
             err(f"span {start}-{end} starts or ends on whitespace")
     return out
+
+
+def _check_metadata(doc: CorpusDocument, err) -> None:
+    if doc.genre not in GENRES:
+        err(f"genre {doc.genre!r} is not one of {list(GENRES)}")
+    meta = doc.meta
+    year = meta.get("year")
+    if not isinstance(year, int) or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        err(f"meta.year {year!r} is not a year in {YEAR_RANGE[0]}-{YEAR_RANGE[1]}")
+    for key, allowed, nullable in (
+        ("region", REGIONS, False),
+        ("review_type", REVIEW_TYPES, False),
+        ("outcome", OUTCOMES, True),
+        ("child_age_band", AGE_BANDS, True),
+    ):
+        value = meta.get(key)
+        if value is None and nullable:
+            if meta.get("review_type") != "thematic" and doc.genre != "news":
+                err(f"meta.{key} may be null only for thematic reviews and news")
+        elif value not in allowed:
+            err(f"meta.{key} {value!r} is not one of {list(allowed)}")
+    if not isinstance(meta.get("board"), str) or not meta.get("board"):
+        err("meta.board must be a non-empty string")
 
 
 def boundary_problems(docs: list[CorpusDocument], path: Path) -> list[Problem]:
