@@ -510,3 +510,18 @@ def test_manifest_with_a_quote_left_open_is_refused(tmp_path):
     )
     with pytest.raises(DataError, match=r"m.csv: row 3 \(line 4\): a quote .* never closed"):
         read_manifest(manifest)
+
+
+def test_a_file_done_under_a_derived_doc_id_is_still_done_on_its_own(tiny_model_dir, tmp_path):
+    # a/r.txt alone is "r"; beside b/r.txt the two are told apart ("a/r", "b/r"); b/r.txt
+    # alone is "r" again, which a/r.txt's record holds, but b/r.txt's own record is there
+    for name, text in (("a", REVIEW_TEXT), ("b", REVIEW_TEXT + "\n1.9 Another case.\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "r.txt").write_text(text)
+    out = tmp_path / "r.jsonl"
+    a, b = tmp_path / "a" / "r.txt", tmp_path / "b" / "r.txt"
+    run_batch([a], out, _options(tiny_model_dir))
+    second = run_batch([a, b], out, _options(tiny_model_dir))
+    assert (second.tagged, second.skipped) == (1, 1)
+    third = run_batch([b], out, _options(tiny_model_dir))
+    assert (third.tagged, third.skipped) == (0, 1) and len(_records(out)) == 2

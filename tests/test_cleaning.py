@@ -147,3 +147,33 @@ def test_words_broken_at_a_line_end_are_joined_or_keep_their_hyphen_as_review_pr
         "when the decision-making panel met, and the twenty-four hour follow-up visit never "
         "happened."
     ]
+
+
+def test_year_headings_at_page_edges_are_kept():
+    events = ["The family moved.", "A school place was found.", "The baby was born.", "No visit."]
+    for pages in (["2018", "2019"], ["2017", "2018", "2019", "2020"]):
+        text = "\f".join(f"{year}\n\n{event}\n" for year, event in zip(pages, events, strict=False))
+        doc = clean(text)
+        assert [b.text for b in doc.blocks if b.text in pages] == pages
+        assert doc.removed == []
+
+
+def test_a_wrapped_sentence_that_starts_with_confidential_is_kept():
+    text = (
+        "The nurse saw Child A in the spring term and wrote that she looked thin and tired.\n"
+        "Confidential: the school nurse had raised concerns about\n"
+        "Child A's weight with the GP in 2019, and nobody followed them up.\n"
+    )
+    doc = clean(text)
+    assert doc.removed == []  # no longer dropped as a marking (headings may end in "about")
+    assert "Confidential: the school nurse had raised concerns about" in [
+        b.text for b in doc.blocks
+    ]
+    assert clean("CONFIDENTIAL - CHILD B\nThe child was not seen.\n").removed == [(0, 22)]
+
+
+def test_a_broken_word_spelt_both_ways_in_review_prose_is_joined():
+    # "well-being" and "wellbeing" both occur in the lexicon: the joined spelling is taken
+    assert _bodies(clean("Her well-\nbeing was not assessed.\n")) == [
+        "Her wellbeing was not assessed."
+    ]

@@ -172,7 +172,7 @@ def test_output_paths_that_cannot_be_written_are_refused_before_any_work(tmp_pat
         (("queue", str(review), "--out", str(folder)), "is a directory"),
         (
             ("queue", str(review), "--out", str(tmp_path / "missing" / "t.jsonl")),
-            "no such directory",
+            "does not exist",
         ),
         (("evaluate", "--model", "keyword", "--out", str(a_file)), "is not a directory"),
         (("train", "--type", "keyword", "--out", str(a_file)), "is not a directory"),

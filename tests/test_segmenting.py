@@ -49,6 +49,7 @@ def _texts(doc):
         ),
         ("The family was in debt. £300 was owed.", ["The family was in debt.", "£300 was owed."]),
         ("2.5 miles separated the homes.", ["2.5 miles separated the homes."]),
+        ("2.5  miles separated the homes.", ["2.5 miles separated the homes."]),
     ],
 )
 def test_sentence_rules(text, expected):

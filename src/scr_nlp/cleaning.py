@@ -24,12 +24,17 @@ _FURNITURE = re.compile(
     |(?:p\s?a\s?g\s?e\s*\|?\s*\d{1,4})                       # Page | 3
     |(?:[-–—]?\s*(?!(?:19|20)\d\d\b)\d{1,4}\s*[-–—]?)           # bare page number, not a year
     |(?:official(?:\s*[-–—:]?\s*sensitive)?)
-    |(?:(?:strictly\s+)?confidential                        # a marking, not a sentence:
-        (?:\s*[-–—:]\s*(?:[^\s.!?]+(?:\s+[^\s.!?]+){0,7})?)?)  # at most 8 words, no stop
+    |(?:(?:strictly\s+)?confidential)
     |(?:not\s+protectively\s+marked|restricted|protect)
     |(?:(?:not\s+for\s+(?:publication|circulation)).{0,40})
     """
 )
+# "Confidential - Child B": a marking when it stands alone or is in capitals; a line that
+# runs on into the next is the start of a sentence ("Confidential: the nurse had ...").
+_MARKING_WITH_TAIL = re.compile(
+    r"(?i)(?:strictly\s+)?confidential\s*[-–—:]\s*[^\s.!?]+(?:\s+[^\s.!?]+){0,7}"
+)
+_YEAR_LINE = re.compile(r"(?:19|20)\d\d")
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$|…{2,}\s*\d{1,4}\s*$")
 _CONTENTS_HEADING = re.compile(r"(?i)(table\s+of\s+)?contents(\s+page)?:?")
 _CONTENTS_ENTRY = re.compile(r"^\S.{1,100}?\s+\d{1,4}$")
@@ -37,7 +42,7 @@ _BULLET = re.compile(
     r"^(?:[•●▪■◦‣∙·*o–-]|\(?[a-hj-z]\)|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\))\s+"
 )
 # A paragraph number, not a decimal that starts a sentence ("2.5 miles separated ...").
-_PARA_ID = re.compile(r"^(\d{1,2}(?:\.\d{1,3}){1,3}\.?|\d{1,2}\.)(?:\s+(?![a-z])|$)")
+_PARA_ID = re.compile(r"^(\d{1,2}(?:\.\d{1,3}){1,3}\.?|\d{1,2}\.)(?:\s+(?![a-z\s])|$)")
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,3}){0,3})\.?\s+(\S.*)$")
 _TERMINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
@@ -200,8 +205,13 @@ def _norm(line: str) -> str:
 
 
 def _mark_furniture(lines: list[_Line]) -> None:
-    for line in lines:
-        if len(line.text) <= 80 and _FURNITURE.fullmatch(line.text):
+    for i, line in enumerate(lines):
+        if len(line.text) > 80:
+            continue
+        if _FURNITURE.fullmatch(line.text) or (
+            _MARKING_WITH_TAIL.fullmatch(line.text)
+            and (line.text.upper() == line.text or _stands_alone(lines, i))
+        ):
             line.furniture = True
     # Lines next to a page boundary (a form feed or a page-number line) that recur
     # on several pages are running headers/footers, such as a repeated report title.
@@ -213,12 +223,12 @@ def _mark_furniture(lines: list[_Line]) -> None:
         if line.page_break_before or any(
             o.furniture or o.page_break_before for o in window if o is not line
         ):
-            near_boundary[_norm(line.text)] += 1
+            near_boundary[_header_key(line.text)] += 1
     pages = 1 + (lines[-1].page if lines else 0)
     for line in lines:
         if line.furniture or len(line.text) > 120:
             continue
-        count = near_boundary.get(_norm(line.text), 0)
+        count = near_boundary.get(_header_key(line.text), 0)
         if count >= 3 or (pages >= 3 and count >= max(2, pages // 2)):
             line.furniture = True
     _mark_page_edges(lines, pages)
@@ -234,6 +244,19 @@ def _mark_furniture(lines: list[_Line]) -> None:
             line.furniture = True
 
 
+def _stands_alone(lines: list[_Line], i: int) -> bool:
+    line, nxt = lines[i], lines[i + 1] if i + 1 < len(lines) else None
+    return (i == 0 or line.blank_before > 0 or line.page_break_before) and (
+        nxt is None or nxt.blank_before > 0 or nxt.page_break_before
+    )
+
+
+def _header_key(text: str) -> str:
+    """Running headers count as one whatever page number they carry; a year on its own
+    line (a chronology heading) keeps its digits."""
+    return text if _YEAR_LINE.fullmatch(text) else _norm(text)
+
+
 def _mark_page_edges(lines: list[_Line], pages: int) -> None:
     """A line that opens every page, or closes every page, is a running header or footer,
     however few the pages (the count above needs three)."""
@@ -247,7 +270,13 @@ def _mark_page_edges(lines: list[_Line], pages: int) -> None:
         return
     for edge in (0, -1):
         ends = [page[edge] for page in by_page.values()]
-        if len(ends[0].text) <= 120 and len({_norm(e.text) for e in ends}) == 1:
+        # Only the page's own number may differ ("Review of Child M, page 2"): lines such as
+        # "2018" / "2019" or "Appendix 1" / "Appendix 2" are headings, not one header.
+        keys = {
+            re.sub(rf"(?<!\d){e.page + 1}(?!\d)", "#", " ".join(e.text.lower().split()))
+            for e in ends
+        }
+        if len(ends[0].text) <= 120 and len(keys) == 1:
             for e in ends:
                 e.furniture = True
 
@@ -536,6 +565,8 @@ def _keep_hyphen(left: str, right: str, vocabulary: set[str]) -> bool:
         return True
     lexicon = _lexicon()
     if hyphenated in lexicon or joined in lexicon:
+        # Where review prose spells it both ways ("well-being", "wellbeing"), the joined
+        # spelling is taken: a line-end hyphen is more often the printer's than the word's.
         return joined not in lexicon
     if left in _TENS and right in _UNITS:
         return True

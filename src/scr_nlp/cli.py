@@ -561,9 +561,9 @@ def queue(
     from scr_nlp.annotations.exports import write_tasks
     from scr_nlp.annotations.queue import build_queue
 
-    check_output_file(out)
+    target = check_output_file(out)  # where a symbolic link leads, so the link survives
     items = build_queue(inputs, n, strategy.value, model, second_model, max_size_mb)
-    written = write_tasks(items, format.value, out)
+    written = write_tasks(items, format.value, target)
     _out(
         f"wrote {len(items)} {format.value} tasks to {out}" + "".join(f"; {p}" for p in written[1:])
     )

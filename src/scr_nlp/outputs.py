@@ -1,38 +1,67 @@
-"""Checks on output paths, made before any work, so a long run never ends on a path that
-cannot be written (exit 12, nothing left behind)."""
+"""Output paths: checked before any work, so a long run never ends on a path that cannot
+be written (exit 12, nothing left behind), and write failures named the same way
+everywhere (exit 13 for a full disk, 12 otherwise)."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
-from scr_nlp.errors import OutputNotWritableError
+from scr_nlp.errors import DiskFullError, OutputNotWritableError, ScrError
 
 
-def check_output_file(path: Path) -> Path:
-    """A file the command will (re)write: not a directory or a device, in a writable folder."""
-    if path.is_dir():
+def check_output_file(path: Path, read_from: Path | None = None) -> Path:
+    """The file a command will (re)write whole: ``path``, or where it leads when it is a
+    symbolic link (renaming onto the link would replace the link, not its file). Refused:
+    a directory, something other than a regular file (a device, a pipe), a missing or
+    unwritable folder, or the file the command reads (``read_from``)."""
+    path = Path(path)
+    target = Path(os.path.realpath(path))
+    if target.is_dir():
         raise OutputNotWritableError(f"{path}: is a directory; give a file name")
-    if path.exists() and not path.is_file():
-        raise OutputNotWritableError(f"{path}: is not a regular file")
-    _check_folder(path.parent)
-    return path
+    if target.exists() and not target.is_file():
+        raise OutputNotWritableError(
+            f"{path}: is not a regular file (a device, pipe or socket); give a file name"
+        )
+    _check_folder(target.parent, path)
+    if (
+        read_from is not None
+        and target.exists()
+        and Path(read_from).exists()
+        and os.path.samefile(target, read_from)
+    ):
+        raise OutputNotWritableError(
+            f"{path}: is the results file being read; give another file to write"
+        )
+    return target
 
 
 def check_output_dir(path: Path) -> Path:
     """A directory the command will create or fill."""
+    path = Path(path)
     if path.exists() and not path.is_dir():
         raise OutputNotWritableError(f"{path}: exists and is not a directory")
     existing = path
     while not existing.exists():  # the directories still to be made go under this one
         existing = existing.parent
-    _check_folder(existing)
+    _check_folder(existing, path)
     return path
 
 
-def _check_folder(folder: Path) -> None:
+def output_error(path: Path, exc: OSError) -> ScrError:
+    """The one-line error for a failed write to ``path``."""
+    if exc.errno == errno.ENOSPC:
+        return DiskFullError(f"{path}: no space left on the device; nothing half-written is kept")
+    if exc.errno == errno.EISDIR:
+        return OutputNotWritableError(f"{path}: is a directory; give a file name")
+    return OutputNotWritableError(f"{path}: cannot be written ({exc.strerror or exc})")
+
+
+def _check_folder(folder: Path, path: Path) -> None:
     folder = folder if str(folder) else Path(".")
     if not folder.is_dir():
-        raise OutputNotWritableError(f"{folder}: no such directory")
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise OutputNotWritableError(f"{path}: cannot be written ({folder} {what})")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputNotWritableError(f"{folder}: not writable")
+        raise OutputNotWritableError(f"{path}: cannot be written ({folder} is not writable)")

@@ -253,11 +253,11 @@ def _docx_paragraphs(container):
 
     for item in container.iter_inner_content():
         if isinstance(item, Table):
+            seen = set()  # per table: a cell merged across rows comes back in each of them
             for row in item.rows:
-                seen = set()
                 for cell in row.cells:
-                    if id(cell._tc) not in seen:
-                        seen.add(id(cell._tc))
+                    if cell._tc not in seen:
+                        seen.add(cell._tc)
                         yield from _docx_paragraphs(cell)
         else:
             yield item

@@ -20,7 +20,6 @@ Guarantees (the README's RELIABILITY section):
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import stat
@@ -30,27 +29,17 @@ from pathlib import Path
 
 from scr_nlp.batch.records import BatchItem, ErrorRecord
 from scr_nlp.errors import (
-    DiskFullError,
     OutputLockedError,
     OutputNotWritableError,
     ResumeRefusedError,
 )
+from scr_nlp.outputs import output_error
 
 _RECORD_KEYS = frozenset({"doc_id", "path", "sha256", "model", "labels", "sentences"})
 
 
 def errors_path(out: Path) -> Path:
     return out.with_name(out.name + ".errors.jsonl")
-
-
-def _os_error(out: Path, exc: OSError) -> Exception:
-    if exc.errno == errno.ENOSPC:
-        return DiskFullError(f"{out}: no space left on the device")
-    if exc.errno == errno.EISDIR:
-        return OutputNotWritableError(f"{out}: is a directory; give a file name for --out")
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return OutputNotWritableError(f"{out}: cannot be written ({exc.strerror})")
-    return OutputNotWritableError(f"{out}: cannot be written ({exc.strerror or exc})")
 
 
 @dataclass(frozen=True)
@@ -80,13 +69,13 @@ def _hash_one(path: str) -> str | None:
         if is_url(path):
             import fsspec
 
-            with fsspec.open(path, "rb") as handle:
-                data = handle.read()
-            return hashlib.sha256(data).hexdigest()
-        if not stat.S_ISREG(os.stat(path).st_mode):
+            opener = fsspec.open(path, "rb")
+        elif not stat.S_ISREG(os.stat(path).st_mode):
             return None  # a device or pipe: opening or reading it here might never end
+        else:
+            opener = open(path, "rb")  # noqa: SIM115 - used in the with below
         digest = hashlib.sha256()
-        with open(path, "rb") as handle:
+        with opener as handle:  # in chunks: a large remote object never sits in memory whole
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
         return digest.hexdigest()
@@ -135,7 +124,7 @@ class ResultsSink:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self.out.open("a+b")
         except OSError as exc:
-            raise _os_error(self.out, exc) from None
+            raise output_error(self.out, exc) from None
         try:  # it may have been swapped for a device between the check and the open
             self._refuse_non_regular(self.out, os.fstat(self._handle.fileno()))
         except BaseException:
@@ -167,7 +156,7 @@ class ResultsSink:
             except FileNotFoundError:
                 return
             except OSError as exc:
-                raise _os_error(out, exc) from None
+                raise output_error(out, exc) from None
         if stat.S_ISDIR(status.st_mode):
             raise OutputNotWritableError(f"{out}: is a directory; give a file name for --out")
         if not stat.S_ISREG(status.st_mode):
@@ -283,7 +272,12 @@ class ResultsSink:
             item = items[n]
             doc_id, path = printable(item.doc_id)[0], printable(item.path)[0]
             entries = self._written.get(doc_id, [])
-            match = next((e for e in entries if e.sha256 == sha256), None)
+            # Done when a record has this doc_id and content, or this path and content (its
+            # doc_id may have been derived differently in an earlier run); only then is a
+            # doc_id held by other content a clash.
+            match = next((e for e in entries if e.sha256 == sha256), None) or by_path.get(
+                (_same_file(path), sha256)
+            )
             if match is None and entries:
                 other = entries[0]
                 conflicts.append(
@@ -293,7 +287,6 @@ class ResultsSink:
                     "another --out"
                 )
                 continue
-            match = match or by_path.get((_same_file(path), sha256))
             if match is None:
                 continue
             meta = json.loads(json.dumps(item.meta, ensure_ascii=False))
@@ -349,7 +342,7 @@ class ResultsSink:
                     handle.flush()
                 os.fsync(handle.fileno())
             except OSError as exc:
-                raise _os_error(self.out, exc) from None
+                raise output_error(self.out, exc) from None
             self.repaired = True
             message = (
                 f"removed a partly written last line (line {line})"
@@ -369,7 +362,7 @@ class ResultsSink:
             os.fsync(handle.fileno())
         except OSError as exc:
             handle.truncate(before)  # no half record stays behind
-            raise _os_error(self.out, exc) from None
+            raise output_error(self.out, exc) from None
         self.done.add(key)
         doc_id, path, sha256 = key
         self._lines += 1
@@ -396,7 +389,7 @@ class ResultsSink:
                 try:
                     path.unlink()
                 except OSError as exc:
-                    raise _os_error(path, exc) from None
+                    raise output_error(path, exc) from None
             return
         tmp = path.with_name(path.name + ".tmp")
         try:
@@ -406,4 +399,4 @@ class ResultsSink:
             tmp.replace(path)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise _os_error(path, exc) from None
+            raise output_error(path, exc) from None

@@ -4,7 +4,6 @@ escaped, and report.js builds the interactive parts from it as DOM text, never a
 
 from __future__ import annotations
 
-import errno
 import html
 import json
 import os
@@ -21,8 +20,9 @@ from scr_nlp.aggregate import (
     overall,
     whole_percent,
 )
-from scr_nlp.errors import DiskFullError, OutputNotWritableError, UsageError
+from scr_nlp.errors import UsageError
 from scr_nlp.models.metrics import REAL_MIN_DOCUMENTS, REAL_MIN_SUPPORT, macro_over_supported
+from scr_nlp.outputs import check_output_file, output_error
 from scr_nlp.report import figures
 from scr_nlp.results import read_results
 from scr_nlp.taxonomy import THEME_IDS, THEMES
@@ -407,40 +407,18 @@ def build_report(results_path: Path, by: list[str] | None = None) -> str:
 """
 
 
-def check_report_out(out: Path, results_path: Path) -> Path:
-    """The file the report will replace: ``out``, or where it leads if it is a symbolic
-    link (renaming onto the link would replace the link, not its file). Refused before
-    any work: a directory, a missing folder, something other than a regular file (a
-    device, a pipe), or the results file itself."""
-    out, results_path = Path(out), Path(results_path)
-    target = Path(os.path.realpath(out))
-    if target.is_dir():
-        raise OutputNotWritableError(f"{out}: is a directory; give a file name for --out")
-    parent = target.parent
-    if not parent.is_dir():
-        what = "is not a folder" if parent.exists() else "does not exist"
-        raise OutputNotWritableError(f"{out}: cannot be written ({parent} {what})")
-    if target.exists() and not target.is_file():
-        raise OutputNotWritableError(f"{out}: is not a regular file; give a file name for --out")
-    if target.exists() and results_path.exists() and os.path.samefile(target, results_path):
-        raise OutputNotWritableError(
-            f"{out}: is the results file being read; give another --out for the report"
-        )
-    return target
-
-
 def write_report(results_path: Path, out: Path, by: list[str] | None = None) -> Path:
     """Build the report and write it to ``out`` whole (a temporary file next to it,
     renamed into place). A bad ``out`` is refused before the results are read, and no
     temporary file is left behind on any failure."""
     out = Path(out)
-    target = check_report_out(out, results_path)
+    target = check_output_file(out, read_from=results_path)
     try:
         handle, tmp_name = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
         )
     except OSError as exc:
-        raise _output_error(out, exc) from None
+        raise output_error(out, exc) from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -450,12 +428,12 @@ def write_report(results_path: Path, out: Path, by: list[str] | None = None) -> 
                 stream.flush()
                 os.fsync(stream.fileno())
             except OSError as exc:
-                raise _output_error(out, exc) from None
+                raise output_error(out, exc) from None
         try:
             os.chmod(tmp, _new_file_mode(target))
             os.replace(tmp, target)
         except OSError as exc:
-            raise _output_error(out, exc) from None
+            raise output_error(out, exc) from None
     finally:
         tmp.unlink(missing_ok=True)
     return out
@@ -468,9 +446,3 @@ def _new_file_mode(out: Path) -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
-
-
-def _output_error(out: Path, exc: OSError) -> Exception:
-    if exc.errno == errno.ENOSPC:
-        return DiskFullError(f"{out}: no space left on the device; nothing was written")
-    return OutputNotWritableError(f"{out}: cannot be written ({exc.strerror or exc})")
