@@ -106,9 +106,6 @@ def run_batch(
                     sink.write(outcome.record_json, key)
                     sink.succeeded(outcome.item.path, outcome.item.doc_id)
                     summary.tagged += 1
-            elif outcome.status is Status.SKIPPED:
-                summary.skipped += 1
-                sink.succeeded(outcome.item.path, outcome.item.doc_id)
             else:
                 record_failure(outcome.error)
             if bar is not None:

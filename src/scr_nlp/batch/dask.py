@@ -86,7 +86,7 @@ class DaskEngine:
             if client.scheduler_info().get("services", {}).get("dashboard"):
                 print(f"scr-nlp: Dask dashboard: {client.dashboard_link}", file=sys.stderr)
             n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-            # Ship the context (with the done-set) once, not with every task.
+            # Ship the context once, not with every task.
             context_future = client.scatter([context], broadcast=True)[0]
             pending = iter(enumerate(items))
             by_future = {}

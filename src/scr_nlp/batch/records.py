@@ -63,7 +63,6 @@ class ErrorRecord:
 
 class Status(StrEnum):
     TAGGED = "tagged"
-    SKIPPED = "skipped"
     FAILED = "failed"
 
 

@@ -17,9 +17,6 @@ class WorkContext:
     threshold: float | None
     max_size_mb: float
     facts: bool
-    # (doc_id, path, sha256) to skip; run_batch settles what is done before the work
-    # starts (ResultsSink.check_plan) and sends only the rest, so it passes none
-    done: frozenset = frozenset()
 
 
 def done_key(item: BatchItem, sha256: str) -> tuple[str, str, str]:
@@ -33,8 +30,6 @@ def tag_item(item: BatchItem, tagger, context: WorkContext) -> BatchOutcome:
 
     try:
         raw = read_document(item.path, context.max_size_mb)
-        if done_key(item, raw.sha256) in context.done:
-            return BatchOutcome(item, Status.SKIPPED)
         from scr_nlp.segmenting import segment
 
         result = tagger.tag_segmented(segment(raw), item.doc_id, item.meta, context.facts)
