@@ -260,3 +260,10 @@ def test_a_dos_end_of_file_mark_is_not_content(tmp_path):
     path = tmp_path / "dos.txt"
     path.write_bytes(b"The child was not seen.\r\n" * 400 + b"\x1a")
     assert "\x1a" not in read_document(path).text
+
+
+def test_a_dos_end_of_file_mark_after_utf16_or_utf32_text_is_not_content(tmp_path):
+    for codec in ("utf-16", "utf-32"):
+        path = tmp_path / f"{codec}.txt"
+        path.write_bytes("The child was not seen.\r\n\x1a".encode(codec))
+        assert read_document(path).text == "The child was not seen.\r\n"

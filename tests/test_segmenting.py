@@ -50,6 +50,7 @@ def _texts(doc):
         ("The family was in debt. £300 was owed.", ["The family was in debt.", "£300 was owed."]),
         ("2.5 miles separated the homes.", ["2.5 miles separated the homes."]),
         ("2.5  miles separated the homes.", ["2.5 miles separated the homes."]),
+        ("Ch. Insp. Lowe and Det. Con. Rees came.", ["Ch. Insp. Lowe and Det. Con. Rees came."]),
     ],
 )
 def test_sentence_rules(text, expected):
@@ -355,3 +356,41 @@ def test_unicode_line_separators_end_lines():
         ("findings", "FINDINGS"),
     ]
     assert _texts(doc) == ["The child was not seen.", "The father was overlooked."]
+
+
+def _pdf_of(path, pages):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.set_font("helvetica", size=11)
+    for n, lines in enumerate(pages, start=1):
+        pdf.add_page()
+        for i, line in enumerate(lines):
+            pdf.set_xy(20, 25 + 6 * i)
+            pdf.cell(170, 6, line)
+        pdf.set_xy(20, 280)
+        pdf.cell(170, 6, str(n))  # a page-number footer
+    pdf.output(str(path))
+    return path
+
+
+def test_pdf_line_end_hyphens_before_a_footer_and_before_a_capital(tmp_path):
+    pages = [
+        ["4.1 The health visitor and the other pro-"],
+        ["fessionals did not share what they knew.", "4.2 The support worker, Ms Blyth-",
+         "Harper, said the family was Anglo-", "Irish."],
+    ]  # fmt: skip
+    doc = segment_file(_pdf_of(tmp_path / "h.pdf", pages))
+    assert [s.text for s in doc.sentences] == [
+        "The health visitor and the other professionals did not share what they knew.",
+        "The support worker, Ms Blyth-Harper, said the family was Anglo-Irish.",
+    ]
+
+
+def test_pdf_appendix_headings_one_per_page_are_kept(tmp_path):
+    pages = [[f"Appendix {n}", f"The panel met on {n} occasions in that year."] for n in (1, 2, 3)]
+    doc = segment_file(_pdf_of(tmp_path / "a.pdf", pages))
+    assert [(s.kind, s.heading) for s in doc.sections] == [
+        ("appendix", f"Appendix {n}") for n in (1, 2, 3)
+    ]

@@ -32,7 +32,7 @@ _FURNITURE = re.compile(
 # "Confidential - Child B": a marking when it stands alone or is in capitals; a line that
 # runs on into the next is the start of a sentence ("Confidential: the nurse had ...").
 _MARKING_WITH_TAIL = re.compile(
-    r"(?i)(?:strictly\s+)?confidential\s*[-–—:]\s*[^\s.!?]+(?:\s+[^\s.!?]+){0,7}"
+    r"(?i)(?:strictly\s+)?confidential\s*[-–—:]\s*([^\s.!?]+(?:\s+[^\s.!?]+){0,7})"
 )
 _YEAR_LINE = re.compile(r"(?:19|20)\d\d")
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$|…{2,}\s*\d{1,4}\s*$")
@@ -98,7 +98,7 @@ _KNOWN_HEADINGS = re.compile(
     good\s+practice|the\s+review\s+process|review\s+process|acknowledg(e)?ments?
     )$""",
 )
-_NOT_HEADING_END = re.compile(r"[.,;!]$")
+_NOT_HEADING_END = re.compile(r"[.,;!]$|[A-Za-z]-$")  # "... Ms Blyth-" runs on
 # A line that begins by finishing a sentence: "2014. The child...", "12, when..."
 _CONTINUATION = re.compile(r"(?:(?:19|20)\d\d[.,;)]|\d{1,3}[,;)])(?!\d)")
 MONTH_NAMES = (
@@ -208,9 +208,14 @@ def _mark_furniture(lines: list[_Line]) -> None:
     for i, line in enumerate(lines):
         if len(line.text) > 80:
             continue
+        marking = _MARKING_WITH_TAIL.fullmatch(line.text)
         if _FURNITURE.fullmatch(line.text) or (
-            _MARKING_WITH_TAIL.fullmatch(line.text)
-            and (line.text.upper() == line.text or _stands_alone(lines, i))
+            marking
+            and (
+                line.text.upper() == line.text
+                or _stands_alone(lines, i)
+                or all(w[:1].isupper() or w[:1].isdigit() for w in marking.group(1).split())
+            )
         ):
             line.furniture = True
     # Lines next to a page boundary (a form feed or a page-number line) that recur
@@ -253,8 +258,10 @@ def _stands_alone(lines: list[_Line], i: int) -> bool:
 
 def _header_key(text: str) -> str:
     """Running headers count as one whatever page number they carry; a year on its own
-    line (a chronology heading) keeps its digits."""
-    return text if _YEAR_LINE.fullmatch(text) else _norm(text)
+    line (a chronology heading) and a numbered heading ("Appendix 2") keep their digits."""
+    if _YEAR_LINE.fullmatch(text) or _KNOWN_HEADINGS.fullmatch(text):
+        return " ".join(text.lower().split())
+    return _norm(text)
 
 
 def _mark_page_edges(lines: list[_Line], pages: int) -> None:
@@ -273,7 +280,9 @@ def _mark_page_edges(lines: list[_Line], pages: int) -> None:
         # Only the page's own number may differ ("Review of Child M, page 2"): lines such as
         # "2018" / "2019" or "Appendix 1" / "Appendix 2" are headings, not one header.
         keys = {
-            re.sub(rf"(?<!\d){e.page + 1}(?!\d)", "#", " ".join(e.text.lower().split()))
+            " ".join(e.text.lower().split())
+            if _KNOWN_HEADINGS.fullmatch(e.text)
+            else re.sub(rf"(?<!\d){e.page + 1}(?!\d)", "#", " ".join(e.text.lower().split()))
             for e in ends
         }
         if len(ends[0].text) <= 120 and len(keys) == 1:
@@ -528,6 +537,8 @@ class _Cleaner:
                 builder.chars[-1] = builder.chars[-1][:-1]
                 builder.origin.pop()
                 self.removed.append((prev.end - 1, prev.end))
+        elif hyphen and line.text[:1].isupper():
+            pass  # "Blyth-" / "Harper", "Anglo-" / "Irish": a compound, joined as it is
         else:
             builder.add_synthetic(" ", prev.end)
 
@@ -536,7 +547,7 @@ def _is_paragraph_break(prev: _Line | None, line: _Line, wrap_width: int) -> boo
     if prev is None:
         return True
     prev_terminal = bool(_TERMINAL.search(prev.text))
-    if _HYPHEN_END.search(prev.text) and line.text[:1].islower():
+    if _HYPHEN_END.search(prev.text) and line.text[:1].isalpha():
         return False
     gap = line.blank_before > 0 or line.page_break_before
     if not prev_terminal:

@@ -121,14 +121,14 @@ def decode_text(data: bytes, path: Path | str = "<bytes>") -> tuple[str, tuple[s
     UTF-8 as Windows-1252 (a pasted quote mark must not turn the whole file to mojibake);
     else a Western single-byte encoding, which UK council documents very often use.
     """
+    # A DOS end-of-file mark (Ctrl-Z) after the text is not content.
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's
-        return data.decode("utf-32", errors="replace"), ()
+        return data.decode("utf-32", errors="replace").rstrip("\x1a"), ()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), ()
+        return data.decode("utf-16", errors="replace").rstrip("\x1a"), ()
     bom = data.startswith(b"\xef\xbb\xbf")
     if bom:
         data = data[3:]
-    # A DOS end-of-file mark (Ctrl-Z) after the text is not content.
     data = data.rstrip(b"\x1a")
     if _looks_binary(data):
         raise UnsupportedInputError(f"{path}: looks like a binary file, not text")
@@ -196,8 +196,13 @@ def _pdf_text(data: bytes, path: str) -> tuple[str, int]:
             f"{path}: the PDF has no text layer (a scan?); run OCR on it first, "
             "e.g. ocrmypdf, then tag the result"
         )
-    # Pages are kept apart by a form feed so clean-up can find page furniture.
-    return "\f".join(p.replace("\r\n", "\n").replace("\r", "\n") for p in pages), len(pages)
+    # Pages are kept apart by a form feed so clean-up can find page furniture. PDFium gives
+    # a hyphen it found at a line end as U+FFFE with the line break dropped, which can run
+    # the next line (a footer's page number) on: the hyphen and the break are put back, and
+    # clean-up decides whether the word is one word or a compound.
+    return "\f".join(
+        p.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "-\n") for p in pages
+    ), len(pages)
 
 
 def _docx_text(

@@ -84,7 +84,7 @@ _NUMBERED_ABBREVIATIONS = frozenset(
 _ABBREVIATIONS = frozenset(
     ["approx", "cf", "ibid", "al", "dept", "est", "nr", "st", "vs", "viz"]
     # titles spaCy does not know as abbreviations ("Sgt. Brown", "Cllr. Patel")
-    + ["sgt", "det", "insp", "supt", "cllr", "prof", "rev", "capt", "lt", "col", "hon"]
+    + ["sgt", "det", "insp", "supt", "cllr", "prof", "rev", "capt", "lt", "col", "hon", "con", "ch"]
 )
 _TERMINAL_TOKENS = frozenset({".", "!", "?", "…", "?!", "!?", "..."})
 _CLOSERS = frozenset({'"', "”", "’", "'", ")", "]"})
