@@ -525,3 +525,33 @@ def test_a_file_done_under_a_derived_doc_id_is_still_done_on_its_own(tiny_model_
     assert (second.tagged, second.skipped) == (1, 1)
     third = run_batch([b], out, _options(tiny_model_dir))
     assert (third.tagged, third.skipped) == (0, 1) and len(_records(out)) == 2
+
+
+def test_an_out_inside_the_folder_being_tagged_is_never_an_input(tiny_model_dir, tmp_path):
+    folder = _corpus(tmp_path, 2)
+    out = folder / "results.md"  # an extension the folder search would take
+    for _ in range(2):
+        summary = run_batch([folder], out, _options(tiny_model_dir))
+    assert summary.skipped == 2 and len(_records(out)) == 2
+
+
+def test_a_users_one_line_file_as_out_is_refused_not_cut(tiny_model_dir, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("TODO: ask the board for the 2019 reviews")  # no final newline
+    folder = _corpus(tmp_path, 1)
+    with pytest.raises(ResumeRefusedError, match="not a tag-batch record"):
+        run_batch([folder], notes, _options(tiny_model_dir))
+    assert notes.read_text() == "TODO: ask the board for the 2019 reviews"
+
+
+def test_another_file_with_the_same_doc_id_is_refused_with_advice_that_keeps_records(
+    tiny_model_dir, tmp_path
+):
+    for name, extra in (("a", ""), ("b", "\n1.9 Another case.\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "r.txt").write_text(REVIEW_TEXT + extra)
+    out = tmp_path / "r.jsonl"
+    run_batch([tmp_path / "a" / "r.txt"], out, _options(tiny_model_dir))
+    with pytest.raises(ResumeRefusedError, match="own doc_ids in a --manifest") as caught:
+        run_batch([tmp_path / "b" / "r.txt"], out, _options(tiny_model_dir))
+    assert "remove that line" not in str(caught.value)

@@ -62,7 +62,8 @@ def run_batch(
 
     options = options or BatchOptions()
     engine = _engine(options)
-    files, problems = collect_files(inputs)
+    # The output and its errors file are never inputs, even inside a folder being tagged.
+    files, problems = collect_files(inputs, exclude=(Path(out), errors_path(Path(out))))
     plan = plan_items(files, options.manifest, options.strict)
     tagger = Tagger.load(options.model, options.threshold)  # verifies before any work starts
     summary = BatchSummary(str(out), total=len(plan.items) + len(problems), warnings=plan.warnings)

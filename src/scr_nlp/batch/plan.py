@@ -30,8 +30,11 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
 
 
-def collect_files(inputs: list[Path | str]) -> tuple[list[Path | str], list[ErrorRecord]]:
-    """Expand directories (recursively, supported extensions) into files; fsspec URLs too."""
+def collect_files(
+    inputs: list[Path | str], exclude: tuple[Path, ...] = ()
+) -> tuple[list[Path | str], list[ErrorRecord]]:
+    """Expand directories (recursively, supported extensions) into files; fsspec URLs too.
+    ``exclude`` names files never to take (a run's own output, inside a folder it reads)."""
     from scr_nlp.reading import is_url
 
     files: list = []
@@ -53,7 +56,7 @@ def collect_files(inputs: list[Path | str]) -> tuple[list[Path | str], list[Erro
             files.append(item)
         else:
             problems.append(ErrorRecord(str(item), None, f"{item}: no such file or directory", 3))
-    seen: set = set()
+    seen: set = {p.resolve() for p in exclude}
     unique = []
     for f in files:
         key = f if isinstance(f, str) else f.resolve()

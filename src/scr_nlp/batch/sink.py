@@ -181,6 +181,10 @@ class ResultsSink:
             try:
                 json.loads(last)
             except (json.JSONDecodeError, UnicodeDecodeError):
+                if not last.lstrip().startswith(b"{"):
+                    # Not the start of a record (a user's own file): refused, as any line
+                    # that is not a record is, never cut.
+                    self._parse(last, len(lines) + 1)
                 # A killed write: it is never data, and the next run cuts it off.
                 self._repair = ("cut", len(data) - len(last), len(lines) + 1)
             else:
@@ -280,11 +284,17 @@ class ResultsSink:
             )
             if match is None and entries:
                 other = entries[0]
+                if _same_file(other.path) == _same_file(path):  # this file, edited since
+                    advice = "remove that line to tag the file again, or write to another --out"
+                else:  # another file whose name gives the same doc_id
+                    advice = (
+                        "give the files their own doc_ids in a --manifest (a doc_id column), "
+                        "or write to another --out"
+                    )
                 conflicts.append(
                     f"{self.out}: line {other.line} already holds doc_id {doc_id!r} for "
                     f"{other.path}, with other content than {path} has now; a doc_id may "
-                    "appear once: remove that line to tag the file again, or write to "
-                    "another --out"
+                    f"appear once: {advice}"
                 )
                 continue
             if match is None:
