@@ -555,3 +555,32 @@ def test_another_file_with_the_same_doc_id_is_refused_with_advice_that_keeps_rec
     with pytest.raises(ResumeRefusedError, match="own doc_ids in a --manifest") as caught:
         run_batch([tmp_path / "b" / "r.txt"], out, _options(tiny_model_dir))
     assert "remove that line" not in str(caught.value)
+
+
+def test_an_edited_file_recorded_under_a_derived_doc_id_is_refused_not_repeated(
+    tiny_model_dir, tmp_path
+):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "r.txt").write_text(REVIEW_TEXT + f"\n1.9 Case {name}.\n")
+    out = tmp_path / "r.jsonl"
+    run_batch([tmp_path / "a" / "r.txt", tmp_path / "b" / "r.txt"], out, _options(tiny_model_dir))
+    with (tmp_path / "b" / "r.txt").open("a") as handle:
+        handle.write("1.10 An addendum.\n")
+    with pytest.raises(ResumeRefusedError, match="edited since"):
+        run_batch([tmp_path / "b" / "r.txt"], out, _options(tiny_model_dir))
+    assert len(_records(out)) == 2
+
+
+def test_a_file_reached_through_a_symbolic_link_is_done(tiny_model_dir, tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "r.txt").write_text(REVIEW_TEXT + f"\n1.9 Case {name}.\n")
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    out = tmp_path / "r.jsonl"
+    run_batch([tmp_path / "link" / "r.txt"], out, _options(tiny_model_dir))  # doc_id "r"
+    # beside b/r.txt its doc_id is "a/r": the same file, known by its real path
+    again = run_batch(
+        [tmp_path / "a" / "r.txt", tmp_path / "b" / "r.txt"], out, _options(tiny_model_dir)
+    )
+    assert (again.tagged, again.skipped) == (1, 1) and len(_records(out)) == 2

@@ -57,7 +57,7 @@ def _same_file(path: str) -> str:
     """A record's path, comparable however it was spelled (relative or absolute)."""
     from scr_nlp.reading import is_url
 
-    return path if is_url(path) else os.path.abspath(path)
+    return path if is_url(path) else os.path.realpath(path)  # symbolic links followed too
 
 
 def _hash_one(path: str) -> str | None:
@@ -261,6 +261,7 @@ class ResultsSink:
             for entry in entries:
                 by_path.setdefault((_same_file(entry.path), entry.sha256), entry)
         paths = {p for p, _ in by_path}
+        by_path_only = {p: entry for (p, _), entry in by_path.items()}
         wanted = [
             n
             for n, item in enumerate(items)
@@ -282,6 +283,15 @@ class ResultsSink:
             match = next((e for e in entries if e.sha256 == sha256), None) or by_path.get(
                 (_same_file(path), sha256)
             )
+            if match is None and not entries and _same_file(path) in by_path_only:
+                # this very file has a record under another doc_id, made before an edit
+                other = by_path_only[_same_file(path)]
+                conflicts.append(
+                    f"{self.out}: line {other.line} holds {path} as doc_id {other.doc_id!r}, "
+                    "with other content than it has now (edited since?): remove that line to "
+                    "tag the file again, or write to another --out"
+                )
+                continue
             if match is None and entries:
                 other = entries[0]
                 if _same_file(other.path) == _same_file(path):  # this file, edited since
