@@ -178,3 +178,16 @@ def test_a_broken_word_spelt_both_ways_in_review_prose_is_joined():
     assert _bodies(clean("Her well-\nbeing was not assessed.\n")) == [
         "Her wellbeing was not assessed."
     ]
+
+
+def test_ranges_and_acronyms_broken_after_their_hyphen():
+    text = (
+        "The period under review ran from the 2019-\n2020 school year; the chronology at "
+        "paragraphs 3.4-\n3.9 sets out the contacts, and the mother was referred to the CAMHS-\n"
+        "led service.\n"
+    )
+    assert _bodies(clean(text)) == [
+        "The period under review ran from the 2019-2020 school year; the chronology at "
+        "paragraphs 3.4-3.9 sets out the contacts, and the mother was referred to the "
+        "CAMHS-led service."
+    ]

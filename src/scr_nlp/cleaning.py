@@ -47,6 +47,7 @@ _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,3}){0,3})\.?\s+(\S.*)$")
 _TERMINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
 _WORD_START = re.compile(r"^([a-z]+)")
+_NUMBER_HYPHEN_END = re.compile(r"\d[-–]$")
 # Footnote reference digits glued to a word ("assessment3.") or a year ("Together 20131").
 _GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{3})\d{1,2}(?=[\s.,;:)]|$)")
 _GLUED_YEAR_FOOTNOTE = re.compile(
@@ -98,7 +99,7 @@ _KNOWN_HEADINGS = re.compile(
     good\s+practice|the\s+review\s+process|review\s+process|acknowledg(e)?ments?
     )$""",
 )
-_NOT_HEADING_END = re.compile(r"[.,;!]$|[A-Za-z]-$")  # "... Ms Blyth-" runs on
+_NOT_HEADING_END = re.compile(r"[.,;!]$|[A-Za-z0-9][-–]$")  # "Ms Blyth-", "3.4-" run on
 # A line that begins by finishing a sentence: "2014. The child...", "12, when..."
 _CONTINUATION = re.compile(r"(?:(?:19|20)\d\d[.,;)]|\d{1,3}[,;)])(?!\d)")
 MONTH_NAMES = (
@@ -532,13 +533,18 @@ class _Cleaner:
         hyphen = _HYPHEN_END.search(prev.text)
         word = _WORD_START.match(line.text)
         if hyphen and word:
-            if not self.keep_hyphen(hyphen.group(1).lower(), word.group(1)):
+            # an acronym keeps its hyphen ("CAMHS-" / "led"): it is never one word broken
+            if not hyphen.group(1).isupper() and not self.keep_hyphen(
+                hyphen.group(1).lower(), word.group(1)
+            ):
                 # drop the line-break hyphen (the last character already added)
                 builder.chars[-1] = builder.chars[-1][:-1]
                 builder.origin.pop()
                 self.removed.append((prev.end - 1, prev.end))
         elif hyphen and line.text[:1].isupper():
             pass  # "Blyth-" / "Harper", "Anglo-" / "Irish": a compound, joined as it is
+        elif _NUMBER_HYPHEN_END.search(prev.text) and line.text[:1].isdigit():
+            pass  # a range broken after its hyphen ("2019-" / "2020", "3.4-" / "3.9")
         else:
             builder.add_synthetic(" ", prev.end)
 
