@@ -400,15 +400,19 @@ def describe_models(models: list[dict]) -> str:
     return ", ".join(parts)
 
 
-def _file_reason(results, model_meta: dict, models: list[dict]) -> str | None:
-    """Why no share in these results can be corrected, or None."""
-    if len(models) > 1:
+def run_reason(results, models: list[dict] | None = None) -> str | None:
+    """Why no one model's error rates describe these records ("mixed_runs" or
+    "threshold_override", keys of ``REASONS``), or None."""
+    if len(models_used(results) if models is None else models) > 1:
         return "mixed_runs"
     if any((r.settings or {}).get("threshold") is not None for r in results):
         return "threshold_override"
-    if not model_meta:
-        return "no_model_rates"
     return None
+
+
+def _file_reason(results, model_meta: dict, models: list[dict]) -> str | None:
+    """Why no share in these results can be corrected, or None."""
+    return run_reason(results, models) or (None if model_meta else "no_model_rates")
 
 
 def aggregate(
@@ -539,10 +543,8 @@ def model_meta_for(results) -> dict:
     from scr_nlp.models.store import read_meta, verify_files
 
     results = list(results)
-    if not results or len({run_key(r) for r in results}) > 1:
-        return {}  # several models or settings: no one model's error rates apply
-    if any((r.settings or {}).get("threshold") is not None for r in results):
-        return {}  # a threshold override changes the error rates
+    if not results or run_reason(results):
+        return {}  # several models or settings, or a threshold override: no rates apply
     model = results[0].model or {}
     if not isinstance(model.get("name"), str):
         return {}

@@ -257,12 +257,16 @@ def _stands_alone(lines: list[_Line], i: int) -> bool:
     )
 
 
-def _header_key(text: str) -> str:
-    """Running headers count as one whatever page number they carry; a year on its own
-    line (a chronology heading) and a numbered heading ("Appendix 2") keep their digits."""
+def _header_key(text: str, page: int | None = None) -> str:
+    """Running headers count as one whatever page number they carry: any number, or with
+    ``page`` given only that page's own. A year on its own line (a chronology heading)
+    and a numbered heading ("Appendix 2") keep their digits."""
+    folded = " ".join(text.lower().split())
     if _YEAR_LINE.fullmatch(text) or _KNOWN_HEADINGS.fullmatch(text):
-        return " ".join(text.lower().split())
-    return _norm(text)
+        return folded
+    if page is None:
+        return _norm(text)
+    return re.sub(rf"(?<!\d){page + 1}(?!\d)", "#", folded)
 
 
 def _mark_page_edges(lines: list[_Line], pages: int) -> None:
@@ -280,13 +284,7 @@ def _mark_page_edges(lines: list[_Line], pages: int) -> None:
         ends = [page[edge] for page in by_page.values()]
         # Only the page's own number may differ ("Review of Child M, page 2"): lines such as
         # "2018" / "2019" or "Appendix 1" / "Appendix 2" are headings, not one header.
-        keys = {
-            " ".join(e.text.lower().split())
-            if _KNOWN_HEADINGS.fullmatch(e.text)
-            else re.sub(rf"(?<!\d){e.page + 1}(?!\d)", "#", " ".join(e.text.lower().split()))
-            for e in ends
-        }
-        if len(ends[0].text) <= 120 and len(keys) == 1:
+        if len(ends[0].text) <= 120 and len({_header_key(e.text, e.page) for e in ends}) == 1:
             for e in ends:
                 e.furniture = True
 

@@ -385,7 +385,6 @@ def train(
     from scr_nlp.models.training import set_score, train_model
 
     overrides = parse_config_overrides(type.value, _parse_settings(settings or []))
-    check_output_dir(out)
     bar = None
     if not quiet and sys.stderr.isatty():
         from tqdm import tqdm

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 from scr_nlp.errors import DiskFullError, OutputNotWritableError, ScrError
@@ -18,12 +19,8 @@ def check_output_file(path: Path, read_from: Path | None = None) -> Path:
     unwritable folder, or the file the command reads (``read_from``)."""
     path = Path(path)
     target = Path(os.path.realpath(path))
-    if target.is_dir():
-        raise OutputNotWritableError(f"{path}: is a directory; give a file name")
-    if target.exists() and not target.is_file():
-        raise OutputNotWritableError(
-            f"{path}: is not a regular file (a device, pipe or socket); give a file name"
-        )
+    if target.exists():
+        check_regular_file(path, target.stat())
     _check_folder(target.parent, path)
     if (
         read_from is not None
@@ -35,6 +32,17 @@ def check_output_file(path: Path, read_from: Path | None = None) -> Path:
             f"{path}: is the results file being read; give another file to write"
         )
     return target
+
+
+def check_regular_file(path: Path, status: os.stat_result) -> None:
+    """An output file must be a regular file: a directory cannot take the records, and a
+    device or pipe would be read without end (/dev/zero) or never hold them."""
+    if stat.S_ISDIR(status.st_mode):
+        raise OutputNotWritableError(f"{path}: is a directory; give a file name")
+    if not stat.S_ISREG(status.st_mode):
+        raise OutputNotWritableError(
+            f"{path}: is not a regular file (a device, pipe or socket); give a file name"
+        )
 
 
 def check_output_dir(path: Path) -> Path:

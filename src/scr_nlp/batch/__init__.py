@@ -99,7 +99,7 @@ def run_batch(
         for outcome in engine.run(todo, tagger, context):
             if outcome.status is Status.TAGGED:
                 key = done_key(outcome.item, outcome.sha256)
-                if key in sink.done:  # a retried task finishing twice: write it once
+                if sink.has(key):  # a retried task finishing twice: write it once
                     summary.skipped += 1
                 elif sink.holds(key[0]):  # the file changed after check_plan read it
                     record_failure(_repeated_doc_id(outcome.item, out))

@@ -30,10 +30,9 @@ from pathlib import Path
 from scr_nlp.batch.records import BatchItem, ErrorRecord
 from scr_nlp.errors import (
     OutputLockedError,
-    OutputNotWritableError,
     ResumeRefusedError,
 )
-from scr_nlp.outputs import output_error
+from scr_nlp.outputs import check_regular_file, output_error
 
 _RECORD_KEYS = frozenset({"doc_id", "path", "sha256", "model", "labels", "sentences"})
 
@@ -104,7 +103,6 @@ class ResultsSink:
         self.out = Path(out)
         # {"model_sha256": ..., "settings": {...}} and optionally "facts": bool
         self.run_key = run_key
-        self.done: set[tuple[str, str, str]] = set()
         self.repaired = False
         self._written: dict[str, list[_Written]] = {}  # by doc_id as written
         self._handle = None
@@ -148,8 +146,7 @@ class ResultsSink:
 
     @staticmethod
     def _refuse_non_regular(out: Path, status: os.stat_result | None = None) -> None:
-        """A device or pipe as --out would be read without end (/dev/zero) or never hold
-        the records: refuse it before reading anything."""
+        """Refuse a directory, device or pipe as --out before reading anything."""
         if status is None:
             try:
                 status = out.stat()
@@ -157,13 +154,7 @@ class ResultsSink:
                 return
             except OSError as exc:
                 raise output_error(out, exc) from None
-        if stat.S_ISDIR(status.st_mode):
-            raise OutputNotWritableError(f"{out}: is a directory; give a file name for --out")
-        if not stat.S_ISREG(status.st_mode):
-            raise OutputNotWritableError(
-                f"{out}: is not a regular file (a device, pipe or socket); "
-                "give a file name for --out"
-            )
+        check_regular_file(out, status)
 
     def __exit__(self, *exc_info) -> None:
         if self._handle is not None:
@@ -199,7 +190,6 @@ class ResultsSink:
 
     def _add(self, record: dict, number: int) -> None:
         self._lines = number
-        self.done.add((record["doc_id"], record["path"], record["sha256"]))
         meta = record.get("meta")
         self._written.setdefault(record["doc_id"], []).append(
             _Written(
@@ -256,17 +246,16 @@ class ResultsSink:
 
         if not self._written:
             return set()
-        by_path: dict[tuple[str, str], _Written] = {}
+        by_path: dict[tuple[str, str], _Written] = {}  # (real path, sha256)
         for entries in self._written.values():
             for entry in entries:
                 by_path.setdefault((_same_file(entry.path), entry.sha256), entry)
-        paths = {p for p, _ in by_path}
         by_path_only = {p: entry for (p, _), entry in by_path.items()}
         wanted = [
             n
             for n, item in enumerate(items)
             if printable(item.doc_id)[0] in self._written
-            or _same_file(printable(item.path)[0]) in paths
+            or _same_file(printable(item.path)[0]) in by_path_only
         ]
         hashes = _hashes([items[n].path for n in wanted])
         done: set[int] = set()
@@ -276,16 +265,17 @@ class ResultsSink:
                 continue  # unreadable: tagging it will fail and say why
             item = items[n]
             doc_id, path = printable(item.doc_id)[0], printable(item.path)[0]
+            real = _same_file(path)
             entries = self._written.get(doc_id, [])
             # Done when a record has this doc_id and content, or this path and content (its
             # doc_id may have been derived differently in an earlier run); only then is a
             # doc_id held by other content a clash.
             match = next((e for e in entries if e.sha256 == sha256), None) or by_path.get(
-                (_same_file(path), sha256)
+                (real, sha256)
             )
-            if match is None and not entries and _same_file(path) in by_path_only:
+            if match is None and not entries and real in by_path_only:
                 # this very file has a record under another doc_id, made before an edit
-                other = by_path_only[_same_file(path)]
+                other = by_path_only[real]
                 conflicts.append(
                     f"{self.out}: line {other.line} holds {path} as doc_id {other.doc_id!r}, "
                     "with other content than it has now (edited since?): remove that line to "
@@ -294,7 +284,7 @@ class ResultsSink:
                 continue
             if match is None and entries:
                 other = entries[0]
-                if _same_file(other.path) == _same_file(path):  # this file, edited since
+                if _same_file(other.path) == real:  # this file, edited since
                     advice = "remove that line to tag the file again, or write to another --out"
                 else:  # another file whose name gives the same doc_id
                     advice = (
@@ -326,6 +316,11 @@ class ResultsSink:
             more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
             raise ResumeRefusedError(conflicts[0] + more)
         return done
+
+    def has(self, key: tuple[str, str, str]) -> bool:
+        """Whether a record with this (doc_id, path, sha256), as written, is in the output."""
+        doc_id, path, sha256 = key
+        return any(e.path == path and e.sha256 == sha256 for e in self._written.get(doc_id, ()))
 
     def holds(self, doc_id: str) -> bool:
         """Whether a record with this doc_id (as written) is in the output."""
@@ -383,7 +378,6 @@ class ResultsSink:
         except OSError as exc:
             handle.truncate(before)  # no half record stays behind
             raise output_error(self.out, exc) from None
-        self.done.add(key)
         doc_id, path, sha256 = key
         self._lines += 1
         self._written.setdefault(doc_id, []).append(_Written(self._lines, doc_id, path, sha256, {}))

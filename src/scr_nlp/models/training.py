@@ -114,9 +114,13 @@ def train_model(
     real_csv: Path | None = None,
     include_real: bool = True,
 ) -> dict:
-    """Fit on train, pick config and thresholds on the dev sets, save to ``out``."""
+    """Fit on train, pick config and thresholds on the dev sets, save to ``out`` (refused
+    before any training when it cannot be written)."""
+    from scr_nlp.outputs import check_output_dir
+
     started = time.perf_counter()
     mtype = get_model_type(model_type)
+    check_output_dir(Path(out))
     train, dev_sets, described = training_sets(corpus, real_csv, include_real)
     log(
         f"training on {len(train)} sentences; tuning on "

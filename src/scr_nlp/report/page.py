@@ -18,6 +18,7 @@ from scr_nlp.aggregate import (
     cohort_value,
     model_meta_for,
     overall,
+    run_reason,
     whole_percent,
 )
 from scr_nlp.errors import UsageError
@@ -104,7 +105,7 @@ def _real_macro(block: dict | None, min_support: int) -> float | None:
     return _number(block.get("macro_f1"))
 
 
-def correction_gap(result: AggregateResult, tc: ThemeCount, theme_id: str) -> str:
+def correction_reason_text(result: AggregateResult, tc: ThemeCount, theme_id: str) -> str:
     """Why a share has no corrected estimate, in words."""
     reason = tc.no_correction or "no_theme_rates"
     text = result.correction_reasons.get(reason, reason)
@@ -176,7 +177,7 @@ def _overall(result: AggregateResult, no_fields: str = "") -> str:
     for t in THEMES:
         tc = result.overall[t.id]
         if tc.corrected is None:
-            reason = correction_gap(result, tc, t.id)
+            reason = correction_reason_text(result, tc, t.id)
             if reason not in reasons:
                 reasons.append(reason)
             mark = "*" * (reasons.index(reason) + 1)
@@ -354,7 +355,7 @@ def build_report(results_path: Path, by: list[str] | None = None) -> str:
     records = list(read_results(results_path))
     by = report_fields(records, by)
     meta = model_meta_for(records)
-    override = any((r.settings or {}).get("threshold") is not None for r in records)
+    override = run_reason(records) == "threshold_override"
     results = {f: aggregate(records, [f], model_meta=meta) for f in by}
     first = overall(records, model_meta=meta)
     no_fields = ""
